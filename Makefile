@@ -1,0 +1,58 @@
+# customer_segments: the two promised commands are `make build` and `make test`.
+# Every target installs what it needs into .venv first, so a fresh clone needs only
+# Python 3.11 and make.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+
+# dbt reads profiles.yml from here and profiles.yml places the DuckDB file here,
+# whatever the current directory of the caller.
+export DBT_PROJECT_DIR := $(CURDIR)
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+DBT := $(BIN)/dbt
+
+.PHONY: build test install lint dbt-build pytest docs demo-data clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+## build: set up the environment and build every model, seed and test on the demo data
+build: $(STAMP)
+	$(DBT) build
+
+## test: everything that guards the project (lint, dbt build with all tests, pytest)
+test: lint dbt-build pytest
+
+lint: $(STAMP)
+	$(BIN)/sqlfluff lint models macros tests analyses
+
+dbt-build: $(STAMP)
+	$(DBT) build --fail-fast
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+docs: $(STAMP)
+	$(DBT) docs generate
+
+## demo-data: regenerate the committed demo seeds (deterministic: same bytes every time)
+demo-data: $(STAMP)
+	$(BIN)/python -m customer_segments generate --customers 2000 --format csv \
+		--file-prefix raw_ --out seeds/raw
+
+clean:
+	rm -rf target dbt_packages logs customer_segments.duckdb*

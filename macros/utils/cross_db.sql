@@ -1,0 +1,93 @@
+{#- Engine differences, each behind adapter.dispatch with a default__ version. -#}
+
+{#- A UTC timestamp (naive) as wall-clock time in var reporting_timezone (naive). -#}
+{% macro to_local_timestamp(column) -%}
+    {{ return(adapter.dispatch('to_local_timestamp', 'customer_segments')(column)) }}
+{%- endmacro %}
+
+{% macro default__to_local_timestamp(column) -%}
+    (({{ column }}) at time zone 'UTC') at time zone '{{ var("reporting_timezone") }}'
+{%- endmacro %}
+
+{% macro duckdb__to_local_timestamp(column) -%}
+    timezone('{{ var("reporting_timezone") }}', timezone('UTC', {{ column }}))
+{%- endmacro %}
+
+{% macro spark__to_local_timestamp(column) -%}
+    from_utc_timestamp({{ column }}, '{{ var("reporting_timezone") }}')
+{%- endmacro %}
+
+
+{#- The local calendar date (var reporting_timezone) of a UTC timestamp. -#}
+{% macro local_date(column) -%}
+    cast({{ to_local_timestamp(column) }} as date)
+{%- endmacro %}
+
+
+{#- A cast that yields null instead of failing, so bad values can be quarantined. -#}
+{% macro safe_cast(expression, data_type) -%}
+    {{ return(adapter.dispatch('safe_cast', 'customer_segments')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__safe_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro postgres__safe_cast(expression, data_type) -%}
+    {#- postgres has no try_cast: values that cannot cast make the build fail loudly -#}
+    cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+
+{#- Keep only the digits 0-9 of a string. -#}
+{% macro digits_only(column) -%}
+    {{ return(adapter.dispatch('digits_only', 'customer_segments')(column)) }}
+{%- endmacro %}
+
+{% macro default__digits_only(column) -%}
+    regexp_replace({{ column }}, '[^0-9]', '', 'g')
+{%- endmacro %}
+
+{% macro spark__digits_only(column) -%}
+    regexp_replace({{ column }}, '[^0-9]', '')
+{%- endmacro %}
+
+
+{#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit. -#}
+{% macro row_fingerprint(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parts)) }}
+{%- endmacro %}
+
+
+{#- The raw values of a row as one readable text, kept with every rejected row. -#}
+{% macro row_as_text(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("'" ~ column ~ "='") -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
+        {%- if not loop.last -%}{%- do parts.append("'; '") -%}{%- endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+
+{#- The moment a raw row was known to exist: its _loaded_at, else var raw_extracted_at.
+    A timestamp later than this is from the future and its row is quarantined. -#}
+{% macro loaded_at_or_extract(column) -%}
+    {%- if var('raw_extracted_at', none) -%}
+        coalesce({{ column }}, cast('{{ var("raw_extracted_at") }}' as {{ dbt.type_timestamp() }}))
+    {%- else -%}
+        {{ column }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The exact type of every money amount (18 digits, 2 decimals) on every engine. -#}
+{% macro amount_type() -%}
+    decimal(18, 2)
+{%- endmacro %}

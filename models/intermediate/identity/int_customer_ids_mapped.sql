@@ -1,0 +1,127 @@
+{#-
+    The identity map: every source customer_id (clean staging row) to the surviving
+    customer_key of the person it belongs to.
+
+    Two records are the same person when they share a normalised email or a normalised
+    phone, transitively (A~B by email, B~C by phone => A, B, C are one person). Components
+    are found by label propagation: each pass lets every record take the smallest label
+    among records sharing its email or its phone. var identity_resolution_passes passes run;
+    is_converged says whether one more pass would change the label (a data test demands it).
+    The survivor, whose customer_id becomes the customer_key, is the record that signed up
+    first (ties: the smallest customer_id). Test accounts are never merged.
+-#}
+
+{%- set passes = var('identity_resolution_passes') | int %}
+{%- if passes < 1 %}
+    {{ exceptions.raise_compiler_error("var identity_resolution_passes must be at least 1, got " ~ passes) }}
+{%- endif %}
+
+with
+
+customers as (
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+match_keys as (
+
+    select
+        customer_id,
+        signup_at,
+        is_test_account,
+        case when not is_test_account then email_normalized end as match_email,
+        case when not is_test_account then phone_normalized end as match_phone,
+        customer_id as label_0
+    from customers
+
+),
+
+{% for pass in range(1, passes + 2) %}
+pass_{{ pass }} as (
+
+    select
+        *,
+        -- records without an email (phone) share no partition: only real values link records
+        least(
+            label_{{ pass - 1 }},
+            case
+                when match_email is not null
+                    then min(label_{{ pass - 1 }}) over (partition by match_email)
+                else label_{{ pass - 1 }}
+            end,
+            case
+                when match_phone is not null
+                    then min(label_{{ pass - 1 }}) over (partition by match_phone)
+                else label_{{ pass - 1 }}
+            end
+        ) as label_{{ pass }}
+    from {{ 'match_keys' if pass == 1 else 'pass_' ~ (pass - 1) }}
+
+),
+{% endfor %}
+
+components as (
+
+    select
+        customer_id,
+        signup_at,
+        is_test_account,
+        match_email,
+        match_phone,
+        label_{{ passes }} as component_id,
+        label_{{ passes }} = label_{{ passes + 1 }} as is_converged
+    from pass_{{ passes + 1 }}
+
+),
+
+survivors as (
+
+    select
+        component_id,
+        customer_id as customer_key
+    from (
+        select
+            component_id,
+            customer_id,
+            row_number() over (
+                partition by component_id
+                order by signup_at asc, customer_id asc
+            ) as survivor_rank
+        from components
+    ) as ranked
+    where survivor_rank = 1
+
+),
+
+shared_keys as (
+
+    select
+        components.*,
+        count(match_email) over (partition by component_id, match_email) as records_sharing_email,
+        count(match_phone) over (partition by component_id, match_phone) as records_sharing_phone
+    from components
+
+),
+
+final as (
+
+    select
+        shared_keys.customer_id as source_customer_id,
+        survivors.customer_key,
+        case
+            when shared_keys.customer_id = survivors.customer_key then 'survivor'
+            when records_sharing_email > 1 and records_sharing_phone > 1 then 'email_and_phone'
+            when records_sharing_email > 1 then 'email'
+            when records_sharing_phone > 1 then 'phone'
+            else 'transitive'
+        end as match_rule,
+        shared_keys.is_test_account,
+        shared_keys.is_converged
+    from shared_keys
+    inner join survivors
+        on shared_keys.component_id = survivors.component_id
+
+)
+
+select * from final

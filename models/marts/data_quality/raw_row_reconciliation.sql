@@ -1,0 +1,74 @@
+{#-
+    Every raw row accounted for, per raw table:
+        raw_rows = clean_rows + rejected_rows + superseded_rows
+    raw_rows are counted straight from the raw source, clean_rows from the last clean model
+    of the table, rejected_rows from rejected_rows, superseded_rows (older versions and
+    redeliveries) from the staging base model. A data test demands is_reconciled.
+-#}
+
+{%- set tables = [
+    ('crm', 'customers', 'crm.customers', 'stg_crm__customers', 'base_crm__customers'),
+    ('crm', 'nps_responses', 'crm.nps_responses', 'int_nps_responses_attributed', 'base_crm__nps_responses'),
+    ('shop', 'orders', 'shop.orders', 'int_orders_attributed', 'base_shop__orders'),
+    ('shop', 'order_items', 'shop.order_items', 'int_order_items_attributed', 'base_shop__order_items'),
+    ('shop', 'products', 'shop.products', 'stg_shop__products', 'base_shop__products'),
+    ('app', 'events', 'app.events', 'int_events_attributed', 'base_app__events'),
+    ('marketing', 'campaigns', 'marketing.campaigns', 'stg_marketing__campaigns', 'base_marketing__campaigns'),
+    ('marketing', 'campaign_assignments', 'marketing.campaign_assignments',
+        'int_campaign_assignments_attributed', 'base_marketing__campaign_assignments'),
+] %}
+
+with
+
+rejected as (
+
+    select
+        source_table,
+        count(*) as rejected_rows
+    from {{ ref('rejected_rows') }}
+    group by source_table
+
+),
+
+{% for source_name, table_name, source_table, clean_model, base_model in tables %}
+counts_{{ table_name }} as (
+
+    select
+        '{{ source_table }}' as source_table,
+        (select count(*) from {{ raw_source(source_name, table_name) }}) as raw_rows,
+        (select count(*) from {{ ref(clean_model) }}) as clean_rows,
+        (
+            select count(*) from {{ ref(base_model) }}
+            where row_status = 'superseded'
+        ) as superseded_rows
+
+),
+
+{% endfor %}
+counted as (
+
+    {% for source_name, table_name, source_table, clean_model, base_model in tables %}
+    select * from counts_{{ table_name }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        cast(counted.source_table as {{ dbt.type_string() }}) as source_table,
+        cast(counted.raw_rows as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(counted.clean_rows as {{ dbt.type_bigint() }}) as clean_rows,
+        cast(coalesce(rejected.rejected_rows, 0) as {{ dbt.type_bigint() }}) as rejected_rows,
+        cast(counted.superseded_rows as {{ dbt.type_bigint() }}) as superseded_rows,
+        counted.raw_rows
+        = counted.clean_rows + coalesce(rejected.rejected_rows, 0) + counted.superseded_rows
+        as is_reconciled
+    from counted
+    left join rejected
+        on counted.source_table = rejected.source_table
+
+)
+
+select * from final

@@ -1,0 +1,95 @@
+{#-
+    The quarantine: every raw row that did not make it into the clean layers, with the
+    reason and the raw values as they arrived. Rows rejected in staging (missing keys,
+    impossible values, unknown codes, future timestamps) and rows rejected on attribution
+    (unknown customer, order, campaign or exchange rate) alike. Superseded versions are not
+    rejects: they are counted in raw_row_reconciliation.
+-#}
+
+{%- set staging_rejects = [
+    ('base_crm__customers', 'crm.customers', 'customer_id'),
+    ('base_crm__nps_responses', 'crm.nps_responses', 'response_id'),
+    ('base_shop__orders', 'shop.orders', 'order_id'),
+    ('base_shop__order_items', 'shop.order_items', 'order_item_id'),
+    ('base_shop__products', 'shop.products', 'product_id'),
+    ('base_app__events', 'app.events', 'event_id'),
+    ('base_marketing__campaigns', 'marketing.campaigns', 'campaign_id'),
+    ('base_marketing__campaign_assignments', 'marketing.campaign_assignments',
+        dbt.concat(['campaign_id', "'/'", 'customer_id'])),
+] %}
+
+with
+
+{% for model_name, source_table, record_id in staging_rejects %}
+{{ model_name }} as (
+
+    select
+        '{{ source_table }}' as source_table,
+        {{ record_id }} as record_id,
+        reject_reason,
+        'staging' as rejected_in,
+        loaded_at,
+        raw_row_hash,
+        raw_values
+    from {{ ref(model_name) }}
+    where row_status = 'rejected'
+
+),
+
+{% endfor %}
+unattributed as (
+
+    select
+        source_table,
+        record_id,
+        reject_reason,
+        'attribution' as rejected_in,
+        loaded_at,
+        raw_row_hash,
+        raw_values
+    from {{ ref('int_rows_unattributed') }}
+
+),
+
+unioned as (
+
+    {% for model_name, source_table, record_id in staging_rejects %}
+    select * from {{ model_name }}
+    union all
+    {% endfor %}
+    select * from unattributed
+
+),
+
+numbered as (
+
+    select
+        *,
+        -- identical raw rows rejected twice stay two rows, told apart by their ordinal
+        row_number() over (
+            partition by source_table, raw_row_hash
+            order by rejected_in, reject_reason
+        ) as duplicate_ordinal
+    from unioned
+
+),
+
+final as (
+
+    select
+        cast({{ dbt.hash(dbt.concat([
+            'source_table', "'|'", 'raw_row_hash', "'|'",
+            'cast(duplicate_ordinal as ' ~ dbt.type_string() ~ ')'
+        ])) }} as {{ dbt.type_string() }}) as rejected_row_id,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(record_id as {{ dbt.type_string() }}) as record_id,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(rejected_in as {{ dbt.type_string() }}) as rejected_in,
+        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
+        cast(raw_row_hash as {{ dbt.type_string() }}) as raw_row_hash,
+        cast(raw_values as {{ dbt.type_string() }}) as raw_values
+    from numbered
+
+)
+
+select * from final

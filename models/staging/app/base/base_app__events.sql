@@ -1,0 +1,91 @@
+{{ config(materialized='table') }}
+
+{#-
+    Every raw event, typed and classified: clean (first delivery of an event_id), superseded
+    (a redelivery of the same event_id) or rejected with a reason.
+-#}
+
+{%- set raw_columns = [
+    'event_id', 'customer_id', 'anonymous_id', 'event_type', 'occurred_at', 'session_id',
+    'platform', 'utm_source', 'utm_medium', 'utm_campaign', 'product_id', '_loaded_at',
+] %}
+
+with
+
+source as (
+
+    select * from {{ raw_source('app', 'events') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('anonymous_id') }} as anonymous_id,
+        {{ clean_text('session_id') }} as session_id,
+        {{ clean_text('product_id') }} as product_id,
+
+        -- strings
+        lower({{ clean_text('event_type') }}) as event_type,
+        lower({{ clean_text('platform') }}) as platform,
+        lower({{ clean_text('utm_source') }}) as utm_source,
+        lower({{ clean_text('utm_medium') }}) as utm_medium,
+        {{ clean_text('utm_campaign') }} as utm_campaign,
+
+        -- timestamps (UTC)
+        {{ safe_cast('occurred_at', dbt.type_timestamp()) }} as occurred_at,
+        {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
+
+        -- audit
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ row_as_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when event_id is null then 'missing_event_id'
+            when event_type is null then 'missing_event_type'
+            when occurred_at is null then 'missing_occurred_at'
+            when customer_id is null and anonymous_id is null then 'missing_actor'
+            when occurred_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+        end as reject_reason
+    from typed
+
+),
+
+versioned as (
+
+    select
+        *,
+        -- first delivery wins
+        row_number() over (
+            partition by event_id, reject_reason
+            order by loaded_at asc, raw_row_hash asc
+        ) as version_rank
+    from classified
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when reject_reason is not null then 'rejected'
+            when version_rank > 1 then 'superseded'
+            else 'clean'
+        end as row_status
+    from versioned
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+{{ config(materialized='table') }}
+
+{#-
+    Every raw customer row, typed and classified: clean (the newest valid version of a
+    customer_id), superseded (an older or duplicate version) or rejected (with a reason).
+    stg_crm__customers keeps the clean rows; rejected_rows reports the rest.
+-#}
+
+{%- set raw_columns = [
+    'customer_id', 'email', 'phone', 'full_name', 'gender', 'birth_date', 'city', 'province',
+    'country_code', 'signup_at', 'acquisition_channel', 'referred_by_customer_id',
+    'member_level', 'marketing_opt_in', 'is_test_account', 'updated_at', '_loaded_at',
+] %}
+
+with
+
+source as (
+
+    select * from {{ raw_source('crm', 'customers') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('referred_by_customer_id') }} as referred_by_customer_id,
+
+        -- contact (normalised for matching; raw values never leave staging)
+        {{ normalize_email('email') }} as email_normalized,
+        {{ normalize_phone('phone') }} as phone_normalized,
+        {{ clean_text('email') }} is not null as has_email,
+        {{ clean_text('phone') }} is not null as has_phone,
+
+        -- profile
+        {{ clean_text('full_name') }} as full_name,
+        {{ normalize_gender('gender') }} as gender,
+        {{ safe_cast('birth_date', 'date') }} as birth_date,
+        {{ clean_text('city') }} as city,
+        {{ clean_text('province') }} as province,
+        upper({{ clean_text('country_code') }}) as country_code,
+        lower({{ clean_text('acquisition_channel') }}) as acquisition_channel,
+        lower({{ clean_text('member_level') }}) as member_level,
+
+        -- booleans
+        {{ safe_cast('marketing_opt_in', dbt.type_boolean()) }} as is_marketing_opt_in,
+        coalesce({{ safe_cast('is_test_account', dbt.type_boolean()) }}, false) as is_test_account,
+
+        -- timestamps (UTC)
+        {{ safe_cast('signup_at', dbt.type_timestamp()) }} as signup_at,
+        {{ safe_cast('updated_at', dbt.type_timestamp()) }} as updated_at,
+        {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
+
+        -- audit
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ row_as_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_customer_id'
+            when updated_at is null then 'missing_updated_at'
+            when signup_at is null then 'missing_signup_at'
+            when
+                signup_at > {{ loaded_at_or_extract('loaded_at') }}
+                or updated_at > {{ loaded_at_or_extract('loaded_at') }}
+                then 'future_timestamp'
+        end as reject_reason
+    from typed
+
+),
+
+versioned as (
+
+    select
+        *,
+        -- newest version first; identical timestamps are broken by the row's fingerprint
+        row_number() over (
+            partition by customer_id, reject_reason
+            order by updated_at desc, raw_row_hash desc
+        ) as version_rank
+    from classified
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when reject_reason is not null then 'rejected'
+            when version_rank > 1 then 'superseded'
+            else 'clean'
+        end as row_status
+    from versioned
+
+)
+
+select * from final

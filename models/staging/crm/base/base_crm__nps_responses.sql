@@ -1,0 +1,79 @@
+{{ config(materialized='table') }}
+
+{#- Every raw NPS answer, typed and classified clean / superseded (repeated response_id) / rejected. -#}
+
+{%- set raw_columns = ['response_id', 'customer_id', 'responded_at', 'score', 'comment', '_loaded_at'] %}
+
+with
+
+source as (
+
+    select * from {{ raw_source('crm', 'nps_responses') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('response_id') }} as response_id,
+        {{ clean_text('customer_id') }} as customer_id,
+
+        -- answer
+        {{ safe_cast('score', dbt.type_int()) }} as score,
+        {{ clean_text('comment') }} as response_comment,
+
+        -- timestamps
+        {{ safe_cast('responded_at', dbt.type_timestamp()) }} as responded_at,
+        {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
+
+        -- audit
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ row_as_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when response_id is null then 'missing_response_id'
+            when customer_id is null then 'missing_customer_id'
+            when responded_at is null then 'missing_responded_at'
+            when score is null then 'missing_score'
+            when score < 0 or score > 10 then 'score_out_of_range'
+            when responded_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+        end as reject_reason
+    from typed
+
+),
+
+versioned as (
+
+    select
+        *,
+        row_number() over (
+            partition by response_id, reject_reason
+            order by loaded_at desc, raw_row_hash desc
+        ) as version_rank
+    from classified
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when reject_reason is not null then 'rejected'
+            when version_rank > 1 then 'superseded'
+            else 'clean'
+        end as row_status
+    from versioned
+
+)
+
+select * from final

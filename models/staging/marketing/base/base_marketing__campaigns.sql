@@ -1,0 +1,85 @@
+{{ config(materialized='table') }}
+
+{#- Every raw campaign row, classified clean / superseded (repeated id) / rejected. -#}
+
+{%- set raw_columns = [
+    'campaign_id', 'campaign_name', 'channel', 'target_segment', 'starts_at', 'ends_at',
+    'conversion_window_days', '_loaded_at',
+] %}
+
+with
+
+source as (
+
+    select * from {{ raw_source('marketing', 'campaigns') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('campaign_id') }} as campaign_id,
+
+        -- strings
+        {{ clean_text('campaign_name') }} as campaign_name,
+        lower({{ clean_text('channel') }}) as channel,
+        lower({{ clean_text('target_segment') }}) as target_segment,
+
+        -- numerics
+        {{ safe_cast('conversion_window_days', dbt.type_int()) }} as conversion_window_days,
+
+        -- timestamps (UTC)
+        {{ safe_cast('starts_at', dbt.type_timestamp()) }} as starts_at,
+        {{ safe_cast('ends_at', dbt.type_timestamp()) }} as ends_at,
+        {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
+
+        -- audit
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ row_as_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when campaign_id is null then 'missing_campaign_id'
+            when starts_at is null then 'missing_starts_at'
+            when ends_at < starts_at then 'ends_before_start'
+            when conversion_window_days is null or conversion_window_days < 0
+                then 'invalid_conversion_window'
+        end as reject_reason
+    from typed
+
+),
+
+versioned as (
+
+    select
+        *,
+        row_number() over (
+            partition by campaign_id, reject_reason
+            order by loaded_at desc, raw_row_hash desc
+        ) as version_rank
+    from classified
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when reject_reason is not null then 'rejected'
+            when version_rank > 1 then 'superseded'
+            else 'clean'
+        end as row_status
+    from versioned
+
+)
+
+select * from final

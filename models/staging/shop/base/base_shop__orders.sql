@@ -1,0 +1,101 @@
+{{ config(materialized='table') }}
+
+{#-
+    Every raw order row, typed and classified: clean (the newest valid version of an
+    order_id), superseded (an older version, e.g. 'paid' before the later 'refunded') or
+    rejected with a reason.
+-#}
+
+{%- set raw_columns = [
+    'order_id', 'customer_id', 'ordered_at', 'status', 'currency', 'gross_amount',
+    'discount_amount', 'refunded_amount', 'sales_channel', 'updated_at', '_loaded_at',
+] %}
+
+with
+
+source as (
+
+    select * from {{ raw_source('shop', 'orders') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_id') }} as customer_id,
+
+        -- strings
+        {{ normalize_order_status('status') }} as order_status,
+        lower({{ clean_text('status') }}) as raw_status,
+        upper({{ clean_text('currency') }}) as currency_code,
+        lower({{ clean_text('sales_channel') }}) as sales_channel,
+
+        -- numerics (order currency)
+        {{ safe_cast('gross_amount', amount_type()) }} as gross_amount,
+        {{ safe_cast('discount_amount', amount_type()) }} as raw_discount_amount,
+        {{ safe_cast('refunded_amount', amount_type()) }} as raw_refunded_amount,
+
+        -- timestamps (UTC)
+        {{ safe_cast('ordered_at', dbt.type_timestamp()) }} as ordered_at,
+        {{ safe_cast('updated_at', dbt.type_timestamp()) }} as updated_at,
+        {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
+
+        -- audit
+        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
+        {{ row_as_text(raw_columns) }} as raw_values
+
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when order_id is null then 'missing_order_id'
+            when customer_id is null then 'missing_customer_id'
+            when ordered_at is null then 'missing_ordered_at'
+            when order_status is null then 'unknown_status'
+            when currency_code is null then 'missing_currency'
+            when gross_amount is null then 'missing_gross_amount'
+            when gross_amount < 0 then 'negative_gross_amount'
+            when raw_discount_amount < 0 or raw_refunded_amount < 0 then 'negative_adjustment'
+            when
+                ordered_at > {{ loaded_at_or_extract('loaded_at') }}
+                or updated_at > {{ loaded_at_or_extract('loaded_at') }}
+                then 'future_timestamp'
+        end as reject_reason
+    from typed
+
+),
+
+versioned as (
+
+    select
+        *,
+        -- newest version first; a version without updated_at counts as its ordered_at
+        row_number() over (
+            partition by order_id, reject_reason
+            order by coalesce(updated_at, ordered_at) desc, raw_row_hash desc
+        ) as version_rank
+    from classified
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when reject_reason is not null then 'rejected'
+            when version_rank > 1 then 'superseded'
+            else 'clean'
+        end as row_status
+    from versioned
+
+)
+
+select * from final
