@@ -38,27 +38,27 @@ match_keys as (
 ),
 
 {% for pass in range(1, passes + 2) %}
-pass_{{ pass }} as (
+    pass_{{ pass }} as (
 
-    select
-        *,
-        -- records without an email (phone) share no partition: only real values link records
-        least(
-            label_{{ pass - 1 }},
-            case
-                when match_email is not null
-                    then min(label_{{ pass - 1 }}) over (partition by match_email)
-                else label_{{ pass - 1 }}
-            end,
-            case
-                when match_phone is not null
-                    then min(label_{{ pass - 1 }}) over (partition by match_phone)
-                else label_{{ pass - 1 }}
-            end
-        ) as label_{{ pass }}
-    from {{ 'match_keys' if pass == 1 else 'pass_' ~ (pass - 1) }}
+        select
+            *,
+            -- records without an email (phone) share no partition: only real values link records
+            least(
+                label_{{ pass - 1 }},
+                case
+                    when match_email is not null
+                        then min(label_{{ pass - 1 }}) over (partition by match_email)
+                    else label_{{ pass - 1 }}
+                end,
+                case
+                    when match_phone is not null
+                        then min(label_{{ pass - 1 }}) over (partition by match_phone)
+                    else label_{{ pass - 1 }}
+                end
+            ) as label_{{ pass }}
+        from {{ 'match_keys' if pass == 1 else 'pass_' ~ (pass - 1) }}
 
-),
+    ),
 {% endfor %}
 
 components as (
@@ -75,21 +75,25 @@ components as (
 
 ),
 
+survival_ranked as (
+
+    select
+        component_id,
+        customer_id,
+        row_number() over (
+            partition by component_id
+            order by signup_at asc, customer_id asc
+        ) as survivor_rank
+    from components
+
+),
+
 survivors as (
 
     select
         component_id,
         customer_id as customer_key
-    from (
-        select
-            component_id,
-            customer_id,
-            row_number() over (
-                partition by component_id
-                order by signup_at asc, customer_id asc
-            ) as survivor_rank
-        from components
-    ) as ranked
+    from survival_ranked
     where survivor_rank = 1
 
 ),
@@ -97,7 +101,7 @@ survivors as (
 shared_keys as (
 
     select
-        components.*,
+        *,
         count(match_email) over (partition by component_id, match_email) as records_sharing_email,
         count(match_phone) over (partition by component_id, match_phone) as records_sharing_phone
     from components
@@ -111,9 +115,12 @@ final as (
         survivors.customer_key,
         case
             when shared_keys.customer_id = survivors.customer_key then 'survivor'
-            when records_sharing_email > 1 and records_sharing_phone > 1 then 'email_and_phone'
-            when records_sharing_email > 1 then 'email'
-            when records_sharing_phone > 1 then 'phone'
+            when
+                shared_keys.records_sharing_email > 1
+                and shared_keys.records_sharing_phone > 1
+                then 'email_and_phone'
+            when shared_keys.records_sharing_email > 1 then 'email'
+            when shared_keys.records_sharing_phone > 1 then 'phone'
             else 'transitive'
         end as match_rule,
         shared_keys.is_test_account,

@@ -43,13 +43,13 @@ ranked as (
     select
         *,
         {%- for attribute in latest_known %}
-        row_number() over (
-            partition by customer_key
-            order by
-                case when {{ attribute }} is null then 1 else 0 end,
-                updated_at desc,
-                customer_id asc
-        ) as rank_{{ attribute }},
+            row_number() over (
+                partition by customer_key
+                order by
+                    case when {{ attribute }} is null then 1 else 0 end,
+                    updated_at desc,
+                    customer_id asc
+            ) as rank_{{ attribute }},
         {%- endfor %}
         row_number() over (
             partition by customer_key
@@ -68,7 +68,7 @@ per_person as (
     select
         customer_key,
         {%- for attribute in latest_known %}
-        max(case when rank_{{ attribute }} = 1 then {{ attribute }} end) as {{ attribute }},
+            max(case when rank_{{ attribute }} = 1 then {{ attribute }} end) as {{ attribute }},
         {%- endfor %}
         max(case when signup_rank = 1 then acquisition_channel end) as acquisition_channel,
         min(signup_at) as signup_at,

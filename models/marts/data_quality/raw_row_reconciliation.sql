@@ -31,25 +31,25 @@ rejected as (
 ),
 
 {% for source_name, table_name, source_table, clean_model, base_model in tables %}
-counts_{{ table_name }} as (
+    counts_{{ table_name }} as (
 
-    select
-        '{{ source_table }}' as source_table,
-        (select count(*) from {{ raw_source(source_name, table_name) }}) as raw_rows,
-        (select count(*) from {{ ref(clean_model) }}) as clean_rows,
-        (
-            select count(*) from {{ ref(base_model) }}
-            where row_status = 'superseded'
-        ) as superseded_rows
+        select
+            '{{ source_table }}' as source_table,
+            (select count(*) from {{ raw_source(source_name, table_name) }}) as raw_rows,
+            (select count(*) from {{ ref(clean_model) }}) as clean_rows,
+            (
+                select count(*) from {{ ref(base_model) }}
+                where row_status = 'superseded'
+            ) as superseded_rows
 
-),
+    ),
 
 {% endfor %}
 counted as (
 
     {% for source_name, table_name, source_table, clean_model, base_model in tables %}
-    select * from counts_{{ table_name }}
-    {% if not loop.last %}union all{% endif %}
+        select * from counts_{{ table_name }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -64,7 +64,7 @@ final as (
         cast(counted.superseded_rows as {{ dbt.type_bigint() }}) as superseded_rows,
         counted.raw_rows
         = counted.clean_rows + coalesce(rejected.rejected_rows, 0) + counted.superseded_rows
-        as is_reconciled
+            as is_reconciled
     from counted
     left join rejected
         on counted.source_table = rejected.source_table

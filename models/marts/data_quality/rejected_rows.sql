@@ -21,20 +21,20 @@
 with
 
 {% for model_name, source_table, record_id in staging_rejects %}
-{{ model_name }} as (
+    {{ model_name }} as (
 
-    select
-        '{{ source_table }}' as source_table,
-        {{ record_id }} as record_id,
-        reject_reason,
-        'staging' as rejected_in,
-        loaded_at,
-        raw_row_hash,
-        raw_values
-    from {{ ref(model_name) }}
-    where row_status = 'rejected'
+        select
+            '{{ source_table }}' as source_table,
+            {{ record_id }} as record_id,
+            reject_reason,
+            'staging' as rejected_in,
+            loaded_at,
+            raw_row_hash,
+            raw_values
+        from {{ ref(model_name) }}
+        where row_status = 'rejected'
 
-),
+    ),
 
 {% endfor %}
 unattributed as (
@@ -54,8 +54,8 @@ unattributed as (
 unioned as (
 
     {% for model_name, source_table, record_id in staging_rejects %}
-    select * from {{ model_name }}
-    union all
+        select * from {{ model_name }}
+        union all
     {% endfor %}
     select * from unattributed
 

@@ -1,0 +1,75 @@
+"""Run the project's dbt commands against a DuckDB file of the caller's choice.
+
+Tests and benchmarks build the real project on their own data (var ``raw_path``) into a
+throw-away DuckDB file, with their own target and log folders so they never clobber the
+developer's ``customer_segments.duckdb`` or ``target/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def dbt_executable() -> str:
+    """The dbt next to the running interpreter (the project's virtualenv)."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+@dataclass
+class DbtProject:
+    """One isolated build of the project: its DuckDB file, target and log folders."""
+
+    workdir: Path
+    vars: dict[str, Any] = field(default_factory=dict)
+    threads: int = 2
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.workdir / "customer_segments.duckdb"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DBT_PROJECT_DIR=str(PROJECT_DIR),
+            DBT_PROFILES_DIR=str(PROJECT_DIR),
+            CUSTOMER_SEGMENTS_DUCKDB=str(self.duckdb_path),
+            DBT_THREADS=str(self.threads),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        )
+        return env
+
+    def run(self, *args: str, extra_vars: dict[str, Any] | None = None,
+            check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``dbt <args>``; raise with dbt's own output when it fails and check is set."""
+        all_vars = {**self.vars, **(extra_vars or {})}
+        command = [
+            dbt_executable(), *args,
+            "--project-dir", str(PROJECT_DIR),
+            "--profiles-dir", str(PROJECT_DIR),
+            "--target-path", str(self.workdir / "target"),
+            "--log-path", str(self.workdir / "logs"),
+        ]
+        if all_vars:
+            command += ["--vars", json.dumps(all_vars)]
+        result = subprocess.run(command, cwd=self.workdir, env=self.env(),
+                                capture_output=True, text=True, check=False)
+        if check and result.returncode != 0:
+            raise RuntimeError(
+                f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-6000:]}"
+                f"\n{result.stderr[-2000:]}"
+            )
+        return result
+
+    def run_results(self) -> dict[str, Any]:
+        """The run_results.json of the last command."""
+        path = self.workdir / "target" / "run_results.json"
+        return json.loads(path.read_text())
