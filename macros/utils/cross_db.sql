@@ -91,3 +91,21 @@
 {% macro amount_type() -%}
     decimal(18, 2)
 {%- endmacro %}
+
+
+{#- 64-bit floating point (type_double() is a 32-bit real on DuckDB). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'customer_segments')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

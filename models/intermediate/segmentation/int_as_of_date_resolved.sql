@@ -1,0 +1,46 @@
+{{ validate_segmentation_vars() }}
+
+{#-
+    The one as-of date of the current segmentation (one row). var as_of_date when set;
+    otherwise the latest local date of any valid order or event of a real (non-test)
+    customer, so the demo is deterministic and nothing depends on the wall clock.
+-#}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_attributed') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_events_attributed') }}
+
+),
+
+latest_activity as (
+
+    select max(order_date) as activity_date from orders
+    where not is_test_account
+    union all
+    select max(event_date) as activity_date from events
+    where not is_test_account
+
+),
+
+final as (
+
+    select
+        {%- if var('as_of_date', none) is not none %}
+        cast('{{ var("as_of_date") }}' as date) as as_of_date,
+        {%- else %}
+        max(activity_date) as as_of_date,
+        {%- endif %}
+        {{ var('as_of_date', none) is not none }} as is_as_of_date_from_var
+    from latest_activity
+
+)
+
+select * from final

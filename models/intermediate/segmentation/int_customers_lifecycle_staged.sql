@@ -1,0 +1,49 @@
+{#- The lifecycle stage of every customer who exists on the as-of date (signed up, or
+    purchased, on or before it); macro lifecycle_stage_ctes holds the rules. -#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customers_merged') }}
+
+),
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+metrics as (
+
+    select * from {{ ref('int_customer_purchases_aggregated') }}
+
+),
+
+existing_customers as (
+
+    select
+        as_of_dates.as_of_date,
+        customers.customer_key
+    from customers
+    cross join as_of_dates
+    left join metrics
+        on
+            customers.customer_key = metrics.customer_key
+            and as_of_dates.as_of_date = metrics.as_of_date
+    where
+        not customers.is_test_account
+        and (customers.signup_date <= as_of_dates.as_of_date or metrics.customer_key is not null)
+
+),
+
+{{ lifecycle_stage_ctes('existing_customers', 'metrics') }},
+
+final as (
+
+    select * from lifecycle_staged
+
+)
+
+select * from final

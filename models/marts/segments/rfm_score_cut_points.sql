@@ -1,0 +1,57 @@
+{#- The cut points that scored R, F and M on the as-of date, one row per measure: the 20/40/60/80th
+    percentiles over the scored customers (method quantile) or the rfm_fixed_cut_points seed
+    (method fixed). -#}
+
+with
+
+scored as (
+
+    select * from {{ ref('int_customers_rfm_scored') }}
+
+),
+
+cut_points as (
+
+    select distinct
+        as_of_date,
+        {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
+        {%- set outer_loop = loop %}
+        {%- for cut in range(1, 5) %}
+        {{ measure }}_cut_{{ cut }}{{ "," if not (outer_loop.last and loop.last) }}
+        {%- endfor %}
+        {%- endfor %}
+    from scored
+
+),
+
+unpivoted as (
+
+    {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
+    select
+        as_of_date,
+        '{{ measure }}' as measure,
+        {{ measure }}_cut_1 as cut_1,
+        {{ measure }}_cut_2 as cut_2,
+        {{ measure }}_cut_3 as cut_3,
+        {{ measure }}_cut_4 as cut_4
+    from cut_points
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        cast(as_of_date as date) as as_of_date,
+        cast(measure as {{ dbt.type_string() }}) as measure,
+        cast('{{ var("rfm_scoring_method") }}' as {{ dbt.type_string() }}) as scoring_method,
+        cast(cut_1 as {{ type_double() }}) as cut_1,
+        cast(cut_2 as {{ type_double() }}) as cut_2,
+        cast(cut_3 as {{ type_double() }}) as cut_3,
+        cast(cut_4 as {{ type_double() }}) as cut_4
+    from unpivoted
+
+)
+
+select * from final
