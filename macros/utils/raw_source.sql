@@ -9,6 +9,10 @@
 {% macro raw_source(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- set raw_path = var('raw_path', none) -%}
+    {%- if not raw_path -%}
+        {#- the default sources are the demo seeds: make dbt load them before staging reads them -#}
+        {%- set demo_seed = ref('raw_' ~ table_name) -%}
+    {%- endif -%}
     {%- if raw_path -%}
         {{ return(adapter.dispatch('read_raw_file', 'customer_segments')(raw_path, table_name)) }}
     {%- else -%}

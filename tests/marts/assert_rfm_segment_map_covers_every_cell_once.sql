@@ -12,10 +12,14 @@ segment_map as (
 scores as (
 
     select 1 as score
-    union all select 2
-    union all select 3
-    union all select 4
-    union all select 5
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
 
 ),
 

@@ -36,7 +36,7 @@ final as (
         {%- if var('as_of_date', none) is not none %}
         cast('{{ var("as_of_date") }}' as date) as as_of_date,
         {%- else %}
-        max(activity_date) as as_of_date,
+            max(activity_date) as as_of_date,
         {%- endif %}
         {{ var('as_of_date', none) is not none }} as is_as_of_date_from_var
     from latest_activity

@@ -1,5 +1,6 @@
 {#- RFM scores and the named segment of every purchasing customer (macro rfm_score_ctes;
     the (r_score, fm_score) -> segment map is the rfm_segment_map seed). -#}
+-- depends_on: {{ ref('rfm_fixed_cut_points') }}
 
 with
 
@@ -9,11 +10,13 @@ metrics as (
 
 ),
 
-fixed_cut_points as (
+{% if var('rfm_scoring_method') == 'fixed' %}
+    fixed_cut_points as (
 
-    select * from {{ ref('rfm_fixed_cut_points') }}
+        select * from {{ ref('rfm_fixed_cut_points') }}
 
-),
+    ),
+{% endif %}
 
 segment_map as (
 

@@ -2,6 +2,8 @@
     percentiles over the scored customers (method quantile) or the rfm_fixed_cut_points seed
     (method fixed). -#}
 
+{%- set measures = ['recency_days', 'frequency', 'monetary'] %}
+
 with
 
 scored as (
@@ -10,33 +12,28 @@ scored as (
 
 ),
 
-cut_points as (
+{% for measure in measures %}
+    cut_points_{{ measure }} as (
 
-    select distinct
-        as_of_date,
-        {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
-        {%- set outer_loop = loop %}
-        {%- for cut in range(1, 5) %}
-        {{ measure }}_cut_{{ cut }}{{ "," if not (outer_loop.last and loop.last) }}
-        {%- endfor %}
-        {%- endfor %}
-    from scored
+        select distinct
+            as_of_date,
+            '{{ measure }}' as measure,
+            {{ measure }}_cut_1 as cut_1,
+            {{ measure }}_cut_2 as cut_2,
+            {{ measure }}_cut_3 as cut_3,
+            {{ measure }}_cut_4 as cut_4
+        from scored
 
-),
+    ),
+{% endfor %}
 
 unpivoted as (
 
-    {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
-    select
-        as_of_date,
-        '{{ measure }}' as measure,
-        {{ measure }}_cut_1 as cut_1,
-        {{ measure }}_cut_2 as cut_2,
-        {{ measure }}_cut_3 as cut_3,
-        {{ measure }}_cut_4 as cut_4
-    from cut_points
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+    select * from cut_points_recency_days
+    union all
+    select * from cut_points_frequency
+    union all
+    select * from cut_points_monetary
 
 ),
 

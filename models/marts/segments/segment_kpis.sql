@@ -83,16 +83,18 @@ labels as (
 customer_labels as (
 
     {%- for segmentation in ['rfm_segment', 'rfm_group', 'lifecycle_stage', 'value_tier'] %}
-    select
-        '{{ segmentation }}' as segmentation,
-        {{ segmentation }} as label,
-        customer_key,
-        lifetime_purchases,
-        lifetime_revenue,
-        recency_days
-    from customers
-    where {{ segmentation }} is not null
-    {{ "union all" if not loop.last }}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            '{{ segmentation }}' as segmentation,
+            {{ segmentation }} as label,
+            customer_key,
+            lifetime_purchases,
+            lifetime_revenue,
+            recency_days
+        from customers
+        where {{ segmentation }} is not null
     {%- endfor %}
 
 ),
