@@ -1,0 +1,5 @@
+"""``python -m customer_segments``."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""``bench-generate``: time the generator and report memory, rows and bytes (printed only)."""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import GeneratorConfig
+from .generator import GenerationResult, generate
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    config: GeneratorConfig
+    fmt: str
+    out_dir: Path
+    wall_seconds: float
+    peak_rss_mib: float
+    result: GenerationResult
+    bytes_by_table: dict[str, int]
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def run_benchmark(config: GeneratorConfig, fmt: str, out_dir: Path | None = None, progress: bool = True) -> BenchReport:
+    """Generate into ``out_dir`` (default: a temporary directory, deleted afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="customer-segments-bench-") as tmp:
+        target = out_dir if out_dir is not None else Path(tmp)
+        started = time.perf_counter()
+        result = generate(config, target, fmt=fmt, progress=progress)
+        wall = time.perf_counter() - started
+        sizes = {name: path.stat().st_size for name, path in result.files.items()}
+        return BenchReport(config, fmt, target, wall, peak_rss_mib(), result, sizes)
+
+
+def format_report(report: BenchReport) -> str:
+    cfg = report.config
+    total_rows = sum(report.result.rows.values())
+    total_bytes = sum(report.bytes_by_table.values())
+    lines = [
+        f"customers:          {cfg.customers:,} (seed {cfg.seed}, {cfg.orders_per_customer:g} orders and "
+        f"{cfg.events_per_customer:g} events per customer, {cfg.start}..{cfg.end})",
+        f"format:             {report.fmt} -> {report.out_dir}",
+        f"wall time:          {report.wall_seconds:,.1f} s",
+        f"peak RSS:           {report.peak_rss_mib:,.0f} MiB",
+        f"rows/s:             {total_rows / max(report.wall_seconds, 1e-9):,.0f}",
+        f"{'table':<22}{'rows':>14}{'bytes':>16}",
+    ]
+    for name, rows in report.result.rows.items():
+        lines.append(f"{name:<22}{rows:>14,}{report.bytes_by_table[name]:>16,}")
+    lines.append(f"{'total':<22}{total_rows:>14,}{total_bytes:>16,}")
+    return "\n".join(lines)

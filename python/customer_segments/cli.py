@@ -1,0 +1,158 @@
+"""Command line: ``python -m customer_segments COMMAND ...`` (or ``customer-segments``).
+
+Subcommands register themselves with :func:`subcommand`: a new one is a single decorated
+function that adds its arguments to its parser and returns the handler to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .config import (
+    DEFAULT_END,
+    DEFAULT_EVENTS_PER_CUSTOMER,
+    DEFAULT_ORDERS_PER_CUSTOMER,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    GeneratorConfig,
+)
+from .writers import FORMATS
+
+Handler = Callable[[argparse.Namespace], int]
+Configure = Callable[[argparse.ArgumentParser], Handler]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    configure: Configure
+
+
+SUBCOMMANDS: list[Subcommand] = []
+
+
+def subcommand(name: str, help: str) -> Callable[[Configure], Configure]:
+    """Register ``configure(parser) -> handler`` as the subcommand ``name``."""
+
+    def register(configure: Configure) -> Configure:
+        SUBCOMMANDS.append(Subcommand(name, help, configure))
+        return configure
+
+    return register
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from exc
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def add_generator_arguments(parser: argparse.ArgumentParser, customers_default: int | None = None) -> None:
+    """The knobs shared by every command that runs the generator."""
+    parser.add_argument(
+        "--customers",
+        type=_positive_int,
+        required=customers_default is None,
+        default=customers_default,
+        help="number of customers (people; some get a second account)"
+        + ("" if customers_default is None else f" (default {customers_default:,})"),
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--orders-per-customer",
+        type=float,
+        default=DEFAULT_ORDERS_PER_CUSTOMER,
+        help=f"average orders per customer (default {DEFAULT_ORDERS_PER_CUSTOMER:g})",
+    )
+    parser.add_argument(
+        "--events-per-customer",
+        type=float,
+        default=DEFAULT_EVENTS_PER_CUSTOMER,
+        help=f"target app events per customer (default {DEFAULT_EVENTS_PER_CUSTOMER:g}; "
+        "purchase funnels are always complete, so the actual number can be higher)",
+    )
+    parser.add_argument("--start", type=_iso_date, default=DEFAULT_START, help=f"first day (default {DEFAULT_START})")
+    parser.add_argument("--end", type=_iso_date, default=DEFAULT_END, help=f"last day (default {DEFAULT_END})")
+    parser.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+
+
+def config_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> GeneratorConfig:
+    try:
+        return GeneratorConfig(
+            customers=args.customers,
+            seed=args.seed,
+            orders_per_customer=args.orders_per_customer,
+            events_per_customer=args.events_per_customer,
+            start=args.start,
+            end=args.end,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+@subcommand("generate", "write the raw demo tables (one file per table)")
+def _generate(parser: argparse.ArgumentParser) -> Handler:
+    add_generator_arguments(parser)
+    parser.add_argument("--out", type=Path, required=True, help="output directory (created if missing)")
+    parser.add_argument("--format", choices=FORMATS, default="parquet", help="file format (default parquet)")
+    parser.add_argument("--file-prefix", default="", help="prefix of every file name, e.g. raw_")
+
+    def run(args: argparse.Namespace) -> int:
+        from .generator import generate
+
+        config = config_from_args(parser, args)
+        result = generate(config, args.out, fmt=args.format, file_prefix=args.file_prefix, progress=not args.no_progress)
+        for name, path in result.files.items():
+            print(f"{path}  {result.rows[name]:,} rows")
+        return 0
+
+    return run
+
+
+@subcommand("bench-generate", "time the generator; print wall time, peak memory, rows and bytes")
+def _bench_generate(parser: argparse.ArgumentParser) -> Handler:
+    add_generator_arguments(parser, customers_default=1_000_000)
+    parser.add_argument("--out", type=Path, default=None, help="output directory (default: a temporary one, deleted)")
+    parser.add_argument("--format", choices=FORMATS, default="parquet", help="file format (default parquet)")
+
+    def run(args: argparse.Namespace) -> int:
+        from .bench import format_report, run_benchmark
+
+        config = config_from_args(parser, args)
+        print(format_report(run_benchmark(config, args.format, args.out, progress=not args.no_progress)))
+        return 0
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="customer-segments", description="Demo-data generator and tools for the customer_segments dbt project."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in SUBCOMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        sub.set_defaults(handler=command.configure(sub))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    handler: Handler = args.handler
+    return handler(args)

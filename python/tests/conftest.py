@@ -1,0 +1,90 @@
+"""Shared fixtures: the 2,000-customer demo (CSV and Parquet), queried with DuckDB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from customer_segments.cli import main
+from customer_segments.config import GeneratorConfig
+from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, generate
+from customer_segments.schema import TABLES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SEEDS_RAW = REPO_ROOT / "seeds" / "raw"
+DEMO_CUSTOMERS = 2000
+#: exactly the Makefile's demo-data command (plus --out and --no-progress)
+DEMO_COMMAND = ["generate", "--customers", str(DEMO_CUSTOMERS), "--format", "csv", "--file-prefix", "raw_"]
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.timestamp("us"): "TIMESTAMP",
+    pa.date32(): "DATE",
+    pa.decimal128(18, 2): "DECIMAL(18,2)",
+    pa.int32(): "INTEGER",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+def duckdb_columns(schema: pa.Schema) -> str:
+    """A DuckDB ``columns={...}`` struct literal for reading a contract CSV with its types."""
+    return "{" + ", ".join(f"'{f.name}': '{_DUCKDB_TYPES[f.type]}'" for f in schema) + "}"
+
+
+def connect_csv(directory: Path, prefix: str = "raw_") -> duckdb.DuckDBPyConnection:
+    """Views named after the tables over ``<directory>/<prefix><table>.csv``, typed per contract."""
+    con = duckdb.connect()
+    for name, schema in TABLES.items():
+        path = directory / f"{prefix}{name}.csv"
+        con.execute(
+            f"create view {name} as select * from read_csv('{path}', header = true, auto_detect = false, "
+            f"delim = ',', quote = '\"', escape = '\"', columns = {duckdb_columns(schema)})"
+        )
+    return con
+
+
+def connect_parquet(result: GenerationResult) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for name, path in result.files.items():
+        con.execute(f"create view {name} as select * from read_parquet('{path}')")
+    return con
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo regenerated with the committed command into a temporary directory."""
+    out = tmp_path_factory.mktemp("demo")
+    assert main([*DEMO_COMMAND, "--out", str(out), "--no-progress"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo(demo_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect_csv(demo_dir)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_parquet(tmp_path_factory: pytest.TempPathFactory) -> GenerationResult:
+    return generate(GeneratorConfig(customers=DEMO_CUSTOMERS), tmp_path_factory.mktemp("demo_parquet"), fmt="parquet")
+
+
+@pytest.fixture(scope="session")
+def three_chunks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[GenerationResult, duckdb.DuckDBPyConnection]]:
+    """Three real chunks (2 full + 1 customer), few browsing events to stay fast."""
+    config = GeneratorConfig(customers=2 * CHUNK_CUSTOMERS + 1, events_per_customer=2.0)
+    result = generate(config, tmp_path_factory.mktemp("three_chunks"), fmt="parquet")
+    con = connect_parquet(result)
+    yield result, con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def open_parquet() -> Callable[[GenerationResult], duckdb.DuckDBPyConnection]:
+    """Open a generator run's Parquet files as DuckDB views."""
+    return connect_parquet
