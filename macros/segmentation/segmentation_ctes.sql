@@ -233,3 +233,48 @@ value_tiered as (
 
 )
 {%- endmacro %}
+
+
+{#- Per as-of date, every real customer who exists on it: signed up on or before the date,
+    or purchased on or before it (metrics has a row). CTE existing_customers. -#}
+{% macro existing_customers_ctes(customers, as_of_dates, metrics) -%}
+existing_customers as (
+
+    select
+        {{ as_of_dates }}.as_of_date,
+        {{ customers }}.customer_key
+    from {{ customers }}
+    cross join {{ as_of_dates }}
+    left join {{ metrics }}
+        on
+            {{ customers }}.customer_key = {{ metrics }}.customer_key
+            and {{ as_of_dates }}.as_of_date = {{ metrics }}.as_of_date
+    where
+        not {{ customers }}.is_test_account
+        and (
+            {{ customers }}.signup_date <= {{ as_of_dates }}.as_of_date
+            or {{ metrics }}.customer_key is not null
+        )
+
+)
+{%- endmacro %}
+
+
+{#- The named segment and group of each scored (r_score, fm_score). CTE rfm_segmented. -#}
+{% macro rfm_segment_ctes(scores, segment_map, segments) -%}
+rfm_segmented as (
+
+    select
+        {{ scores }}.*,
+        {{ segment_map }}.segment_code as rfm_segment,
+        {{ segments }}.group_code as rfm_group
+    from {{ scores }}
+    left join {{ segment_map }}
+        on
+            {{ scores }}.r_score = {{ segment_map }}.r_score
+            and {{ scores }}.fm_score = {{ segment_map }}.fm_score
+    left join {{ segments }}
+        on {{ segment_map }}.segment_code = {{ segments }}.segment_code
+
+)
+{%- endmacro %}

@@ -109,3 +109,40 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+
+{#- CTEs digits and numbers_0_999: the integers 0..999 (number), portable (no generate_series). -#}
+{% macro numbers_0_999_ctes() -%}
+digits as (
+
+    select 0 as digit
+    union all
+    select 1 as digit
+    union all
+    select 2 as digit
+    union all
+    select 3 as digit
+    union all
+    select 4 as digit
+    union all
+    select 5 as digit
+    union all
+    select 6 as digit
+    union all
+    select 7 as digit
+    union all
+    select 8 as digit
+    union all
+    select 9 as digit
+
+),
+
+numbers_0_999 as (
+
+    select ones.digit + 10 * tens.digit + 100 * hundreds.digit as number
+    from digits as ones
+    cross join digits as tens
+    cross join digits as hundreds
+
+)
+{%- endmacro %}

@@ -14,10 +14,15 @@
         {%- set demo_seed = ref('raw_' ~ table_name) -%}
     {%- endif -%}
     {%- if raw_path -%}
-        {{ return(adapter.dispatch('read_raw_file', 'customer_segments')(raw_path, table_name)) }}
+        {{ return(read_raw_file(raw_path, table_name)) }}
     {%- else -%}
         {{ return(relation) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro read_raw_file(raw_path, table_name) -%}
+    {{ return(adapter.dispatch('read_raw_file', 'customer_segments')(raw_path, table_name)) }}
 {%- endmacro %}
 
 

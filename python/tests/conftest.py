@@ -88,3 +88,14 @@ def three_chunks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Gen
 def open_parquet() -> Callable[[GenerationResult], duckdb.DuckDBPyConnection]:
     """Open a generator run's Parquet files as DuckDB views."""
     return connect_parquet
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole dbt project built on the committed demo seeds (every test included); the
+    DuckDB file it wrote."""
+    from customer_segments.dbt_runner import DbtProject
+
+    project = DbtProject(tmp_path_factory.mktemp("demo_build"))
+    project.run("build")
+    return project.duckdb_path

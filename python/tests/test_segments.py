@@ -24,11 +24,9 @@ def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(demo_build: Path) -> Path:
     """The whole project built on the committed demo seeds, all tests included."""
-    project = DbtProject(tmp_path_factory.mktemp("demo"))
-    project.run("build")
-    return project.duckdb_path
+    return demo_build
 
 
 def test_marts_agree_with_an_independent_computation(demo: Path) -> None:

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_id',
+        incremental_strategy=fact_incremental_strategy(),
+        on_schema_change='append_new_columns',
+    )
+}}
+
 {#-
     Orders attributed to the person who placed them (customer_key, through the identity
     map) and converted into var reporting_currency with the rate valid on the local order
@@ -6,11 +15,20 @@
     net_amount = gross_amount - discount_amount - refunded_amount, in the reporting currency.
 -#}
 
+-- depends_on: {{ ref('stg_crm__customers') }}
+
 with
 
 orders as (
 
     select * from {{ ref('stg_shop__orders') }}
+    {% if is_incremental() %}
+        -- rows loaded since the last build, minus var fact_lookback_days for late arrivals
+        where
+            loaded_at is null
+            or loaded_at > ({{ incremental_watermark('loaded_at') }})
+            or customer_id in ({{ customer_ids_changed_since_watermark() }})
+    {% endif %}
 
 ),
 
@@ -97,7 +115,8 @@ final as (
         orders_with_rate.ordered_at,
         orders_with_rate.ordered_at_local,
         orders_with_rate.order_date,
-        orders_with_rate.updated_at
+        orders_with_rate.updated_at,
+        orders_with_rate.loaded_at
 
     from orders_with_rate
     inner join id_map

@@ -1,14 +1,32 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy=fact_incremental_strategy(),
+        on_schema_change='append_new_columns',
+    )
+}}
+
 {#-
     Events re-pointed to the person (customer_key). Anonymous events (no customer_id) are
     kept with a null customer_key; events naming an unknown customer_id are reported in
     int_rows_unattributed.
 -#}
 
+-- depends_on: {{ ref('stg_crm__customers') }}
+
 with
 
 events as (
 
     select * from {{ ref('stg_app__events') }}
+    {% if is_incremental() %}
+        -- rows loaded since the last build, minus var fact_lookback_days for late arrivals
+        where
+            loaded_at is null
+            or loaded_at > ({{ incremental_watermark('loaded_at') }})
+            or customer_id in ({{ customer_ids_changed_since_watermark() }})
+    {% endif %}
 
 ),
 
@@ -43,7 +61,8 @@ final as (
         -- timestamps
         events.occurred_at,
         events.occurred_at_local,
-        events.event_date
+        events.event_date,
+        events.loaded_at
 
     from events
     left join id_map

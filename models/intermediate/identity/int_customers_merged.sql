@@ -73,6 +73,7 @@ per_person as (
         max(case when signup_rank = 1 then acquisition_channel end) as acquisition_channel,
         min(signup_at) as signup_at,
         max(updated_at) as updated_at,
+        max(loaded_at) as loaded_at,
         max(
             case when recency_rank = 1 and is_marketing_opt_in then 1 else 0 end
         ) = 1 as is_marketing_opt_in,
@@ -127,7 +128,8 @@ final as (
         -- timestamps
         signup_at,
         {{ local_date('signup_at') }} as signup_date,
-        updated_at
+        updated_at,
+        loaded_at
 
     from with_referrer
 

@@ -30,16 +30,22 @@ latest_activity as (
 
 ),
 
+latest as (
+
+    select max(activity_date) as activity_date from latest_activity
+
+),
+
 final as (
 
     select
         {%- if var('as_of_date', none) is not none %}
-        cast('{{ var("as_of_date") }}' as date) as as_of_date,
+            cast('{{ var("as_of_date") }}' as date) as as_of_date,
         {%- else %}
-            max(activity_date) as as_of_date,
+            activity_date as as_of_date,
         {%- endif %}
         {{ var('as_of_date', none) is not none }} as is_as_of_date_from_var
-    from latest_activity
+    from latest
 
 )
 

@@ -21,22 +21,7 @@ metrics as (
 
 ),
 
-existing_customers as (
-
-    select
-        as_of_dates.as_of_date,
-        customers.customer_key
-    from customers
-    cross join as_of_dates
-    left join metrics
-        on
-            customers.customer_key = metrics.customer_key
-            and as_of_dates.as_of_date = metrics.as_of_date
-    where
-        not customers.is_test_account
-        and (customers.signup_date <= as_of_dates.as_of_date or metrics.customer_key is not null)
-
-),
+{{ existing_customers_ctes('customers', 'as_of_dates', 'metrics') }},
 
 {{ lifecycle_stage_ctes('existing_customers', 'metrics') }},
 

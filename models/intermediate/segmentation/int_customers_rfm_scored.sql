@@ -32,19 +32,11 @@ segments as (
 
 {{ rfm_score_ctes('metrics', 'fixed_cut_points') }},
 
+{{ rfm_segment_ctes('rfm_scores', 'segment_map', 'segments') }},
+
 final as (
 
-    select
-        rfm_scores.*,
-        segment_map.segment_code as rfm_segment,
-        segments.group_code as rfm_group
-    from rfm_scores
-    left join segment_map
-        on
-            rfm_scores.r_score = segment_map.r_score
-            and rfm_scores.fm_score = segment_map.fm_score
-    left join segments
-        on segment_map.segment_code = segments.segment_code
+    select * from rfm_segmented
 
 )
 

@@ -1,0 +1,41 @@
+{#- Incremental building blocks shared by the large fact models. -#}
+
+{#- The strategy of incremental fact models: delete+insert by key where the engine supports
+    it (DuckDB, Postgres, Snowflake ...), insert_overwrite by partition on Spark without Delta. -#}
+{% macro fact_incremental_strategy() -%}
+    {{ return(adapter.dispatch('fact_incremental_strategy', 'customer_segments')()) }}
+{%- endmacro %}
+
+{% macro default__fact_incremental_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__fact_incremental_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+
+{#- The newest load already in this model, less var fact_lookback_days: rows loaded after it
+    are (re)processed. A scalar subquery over {{ this }}; an empty model reprocesses everything. -#}
+{% macro incremental_watermark(column) -%}
+    select
+        coalesce(
+            {{ dbt.dateadd('day', -1 * var('fact_lookback_days') | int, 'max(processed.' ~ column ~ ')') }},
+            cast('1900-01-01' as {{ dbt.type_timestamp() }})
+        )
+    from {{ this }} as processed
+{%- endmacro %}
+
+
+{#- Source customer ids whose person gained or changed a record since this model's watermark:
+    their facts are reprocessed on an incremental run, so a late-arriving customer record (or
+    a merge that changes a person's key) reaches facts loaded before it. -#}
+{% macro customer_ids_changed_since_watermark() -%}
+    select id_map.source_customer_id
+    from {{ ref('int_customer_ids_mapped') }} as id_map
+    inner join {{ ref('int_customer_ids_mapped') }} as changed_map
+        on id_map.customer_key = changed_map.customer_key
+    inner join {{ ref('stg_crm__customers') }} as changed_customers
+        on changed_map.source_customer_id = changed_customers.customer_id
+    where changed_customers.loaded_at > ({{ incremental_watermark('loaded_at') }})
+{%- endmacro %}
