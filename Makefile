@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: build test install lint dbt-build pytest docs demo-data clean
+.PHONY: build test install lint dbt-build pytest docs demo-data clean test-engines
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,10 @@ demo-data: $(STAMP)
 
 clean:
 	rm -rf target dbt_packages logs customer_segments.duckdb*
+
+## test-engines: build and test the demo on PostgreSQL too and prove every mart equals DuckDB's
+test-engines: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-engines.txt
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	$(BIN)/python -m customer_segments.engines

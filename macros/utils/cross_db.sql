@@ -146,3 +146,17 @@ numbers_0_999 as (
 
 )
 {%- endmacro %}
+
+
+{#- An amount divided by a count, rounded half up to the cent identically on every engine.
+    DuckDB divides decimals in floating point and Postgres exactly, so a plain cast can round
+    595.055 down on one engine and up on the other; this works in whole cents instead:
+    floor((200 * amount + n) / (2 * n)) cents. Null when the count is 0 or null. -#}
+{% macro divide_amount(amount, count) -%}
+    cast(
+        floor(
+            (cast({{ amount }} as decimal(38, 2)) * 200 + ({{ count }}))
+            / (2 * nullif({{ count }}, 0))
+        ) / 100.0 as {{ amount_type() }}
+    )
+{%- endmacro %}

@@ -165,7 +165,7 @@ final as (
         cast(customers_purchasing * 1.0 / cohort_size as {{ type_double() }}) as retention_rate,
         cast(repeat_customers * 1.0 / cohort_size as {{ type_double() }}) as repurchase_rate,
         cast(cumulative_net_revenue as {{ amount_type() }}) as cumulative_net_revenue,
-        cast(cumulative_net_revenue / cohort_size as {{ amount_type() }})
+        {{ divide_amount('cumulative_net_revenue', 'cohort_size') }}
             as cumulative_net_revenue_per_customer
     from unioned
 

@@ -3,7 +3,7 @@
         materialized='incremental',
         unique_key='as_of_date',
         incremental_strategy=fact_incremental_strategy(),
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
     )
 }}
 

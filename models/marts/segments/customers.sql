@@ -97,12 +97,8 @@ final as (
         cast(lifecycle.last_purchase_date as date) as last_purchase_date,
         cast(lifecycle.lifetime_purchases as {{ dbt.type_int() }}) as lifetime_purchases,
         cast(coalesce(value_tiers.lifetime_revenue, 0) as {{ amount_type() }}) as lifetime_revenue,
-        cast(
-            case
-                when lifecycle.lifetime_purchases > 0
-                    then value_tiers.lifetime_revenue / lifecycle.lifetime_purchases
-            end as {{ amount_type() }}
-        ) as average_order_value,
+        {{ divide_amount('value_tiers.lifetime_revenue', 'lifecycle.lifetime_purchases') }}
+            as average_order_value,
         cast(lifecycle.days_since_last_purchase as {{ dbt.type_int() }}) as recency_days,
 
         -- rfm

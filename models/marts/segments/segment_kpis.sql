@@ -149,7 +149,7 @@ final as (
             coalesce(per_label.revenue, 0) * 1.0 / nullif(per_segmentation.revenue, 0)
             as {{ type_double() }}
         ) as share_of_revenue,
-        cast(per_label.revenue / nullif(per_label.purchases, 0) as {{ amount_type() }})
+        {{ divide_amount('per_label.revenue', 'per_label.purchases') }}
             as average_order_value,
 
         -- behaviour

@@ -62,30 +62,7 @@ classified as (
 
 ),
 
-versioned as (
-
-    select
-        *,
-        -- first delivery wins
-        row_number() over (
-            partition by event_id, reject_reason
-            order by loaded_at asc, raw_row_hash asc
-        ) as version_rank
-    from classified
-
-),
-
-final as (
-
-    select
-        *,
-        case
-            when reject_reason is not null then 'rejected'
-            when version_rank > 1 then 'superseded'
-            else 'clean'
-        end as row_status
-    from versioned
-
-)
+{#- kept version: first delivery wins -#}
+{{ row_status_ctes('classified', ['event_id'], 'loaded_at asc, raw_row_hash asc') }}
 
 select * from final

@@ -77,30 +77,7 @@ classified as (
 
 ),
 
-versioned as (
-
-    select
-        *,
-        -- newest version first; identical timestamps are broken by the row's fingerprint
-        row_number() over (
-            partition by customer_id, reject_reason
-            order by updated_at desc, raw_row_hash desc
-        ) as version_rank
-    from classified
-
-),
-
-final as (
-
-    select
-        *,
-        case
-            when reject_reason is not null then 'rejected'
-            when version_rank > 1 then 'superseded'
-            else 'clean'
-        end as row_status
-    from versioned
-
-)
+{#- kept version: newest version first; identical timestamps are broken by the row's fingerprint -#}
+{{ row_status_ctes('classified', ['customer_id'], 'updated_at desc, raw_row_hash desc') }}
 
 select * from final

@@ -52,30 +52,7 @@ classified as (
 
 ),
 
-versioned as (
-
-    select
-        *,
-        -- the first assignment stands: re-randomising a customer would bias the test
-        row_number() over (
-            partition by campaign_id, customer_id, reject_reason
-            order by assigned_at asc, raw_row_hash asc
-        ) as version_rank
-    from classified
-
-),
-
-final as (
-
-    select
-        *,
-        case
-            when reject_reason is not null then 'rejected'
-            when version_rank > 1 then 'superseded'
-            else 'clean'
-        end as row_status
-    from versioned
-
-)
+{#- kept version: the first assignment stands: re-randomising a customer would bias the test -#}
+{{ row_status_ctes('classified', ['campaign_id', 'customer_id'], 'assigned_at asc, raw_row_hash asc') }}
 
 select * from final

@@ -57,29 +57,7 @@ classified as (
 
 ),
 
-versioned as (
-
-    select
-        *,
-        row_number() over (
-            partition by campaign_id, reject_reason
-            order by loaded_at desc, raw_row_hash desc
-        ) as version_rank
-    from classified
-
-),
-
-final as (
-
-    select
-        *,
-        case
-            when reject_reason is not null then 'rejected'
-            when version_rank > 1 then 'superseded'
-            else 'clean'
-        end as row_status
-    from versioned
-
-)
+{#- kept version: latest load first -#}
+{{ row_status_ctes('classified', ['campaign_id'], 'loaded_at desc, raw_row_hash desc') }}
 
 select * from final

@@ -72,30 +72,7 @@ classified as (
 
 ),
 
-versioned as (
-
-    select
-        *,
-        -- newest version first; a version without updated_at counts as its ordered_at
-        row_number() over (
-            partition by order_id, reject_reason
-            order by coalesce(updated_at, ordered_at) desc, raw_row_hash desc
-        ) as version_rank
-    from classified
-
-),
-
-final as (
-
-    select
-        *,
-        case
-            when reject_reason is not null then 'rejected'
-            when version_rank > 1 then 'superseded'
-            else 'clean'
-        end as row_status
-    from versioned
-
-)
+{#- kept version: newest version first; a version without updated_at counts as its ordered_at -#}
+{{ row_status_ctes('classified', ['order_id'], 'coalesce(updated_at, ordered_at) desc, raw_row_hash desc') }}
 
 select * from final
