@@ -100,6 +100,9 @@ def _mart_tables(manifest_path: Path) -> list[str]:
     return sorted(
         node["alias"] for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["path"].startswith("marts/")
+        # marts that compare with earlier builds by design (tag_coverage: change since the
+        # previous build) cannot equal a full refresh that has no earlier build
+        and not node["config"].get("meta", {}).get("build_dependent")
     )
 
 

@@ -1,0 +1,96 @@
+{#-
+    cart_abandoner (加购未买): an add_to_cart of the last var tag_cart_abandon_lookback_days days
+    that no purchase followed within var tag_cart_abandon_days days (a purchase placed after the
+    cart event, on the cart's local date + 0 .. N days, converts it). Carts younger than N days
+    are not judged yet: their window has not closed on the as-of date.
+-#}
+{% macro tag_rule__cart_abandoner() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_events_attributed') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_filtered') }}
+
+),
+
+carts as (
+
+    select
+        events.event_id,
+        events.customer_key,
+        events.occurred_at,
+        events.event_date,
+        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from events
+    cross join as_of_dates
+    where
+        events.event_type = 'add_to_cart'
+        and events.customer_key is not null
+        and not events.is_test_account
+
+),
+
+judged_carts as (
+
+    select * from carts
+    where
+        days_before_as_of >= {{ var('tag_cart_abandon_days') }}
+        and days_before_as_of < {{ var('tag_cart_abandon_lookback_days') }}
+
+),
+
+converted_carts as (
+
+    select distinct judged_carts.event_id
+    from judged_carts
+    inner join purchases
+        on
+            judged_carts.customer_key = purchases.customer_key
+            and judged_carts.occurred_at <= purchases.ordered_at
+            and {{ dbt.datediff('judged_carts.event_date', 'purchases.order_date', 'day') }}
+            <= {{ var('tag_cart_abandon_days') }}
+
+),
+
+abandoned_carts as (
+
+    select
+        judged_carts.customer_key,
+        count(*) as abandoned_carts,
+        max(judged_carts.event_date) as last_abandoned_cart_date
+    from judged_carts
+    left join converted_carts
+        on judged_carts.event_id = converted_carts.event_id
+    where converted_carts.event_id is null
+    group by judged_carts.customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'cart_abandoner' as tag_code,
+        {{ row_as_text(['abandoned_carts', 'last_abandoned_cart_date']) }} as evidence_value,
+        abandoned_carts as evidence_number
+    from abandoned_carts
+
+)
+
+select * from final
+
+{% endmacro %}

@@ -1,0 +1,64 @@
+{#-
+    discount_seeker (羊毛党): more than var tag_discount_seeker_share of the customer's purchases
+    in the habit window (var tag_habit_window_days) carried a discount, with at least var
+    tag_habit_min_purchases purchases (one discounted order does not make a habit).
+-#}
+{% macro tag_rule__discount_seeker() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_filtered') }}
+
+),
+
+purchases_dated as (
+
+    select
+        purchases.customer_key,
+        purchases.discount_amount > 0 as is_discounted,
+        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from purchases
+    cross join as_of_dates
+
+),
+
+discount_counts as (
+
+    select
+        customer_key,
+        count(*) as purchases_in_window,
+        sum(case when is_discounted then 1 else 0 end) as discounted_purchases
+    from purchases_dated
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    group by customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'discount_seeker' as tag_code,
+        {{ row_as_text(['discounted_purchases', 'purchases_in_window']) }} as evidence_value,
+        round(discounted_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+    from discount_counts
+    where
+        purchases_in_window >= {{ var('tag_habit_min_purchases') }}
+        and discounted_purchases > {{ var('tag_discount_seeker_share') }} * purchases_in_window
+
+)
+
+select * from final
+
+{% endmacro %}

@@ -1,0 +1,61 @@
+{#-
+    frequent_buyer (高频购买): at least var tag_frequent_buyer_min_purchases purchases in the last
+    var tag_frequent_buyer_window_days days.
+-#}
+{% macro tag_rule__frequent_buyer() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_filtered') }}
+
+),
+
+purchases_dated as (
+
+    select
+        purchases.customer_key,
+        purchases.order_date,
+        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from purchases
+    cross join as_of_dates
+
+),
+
+purchase_counts as (
+
+    select
+        customer_key,
+        count(*) as purchases_in_window,
+        max(order_date) as last_purchase_date
+    from purchases_dated
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_frequent_buyer_window_days') }}
+    group by customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'frequent_buyer' as tag_code,
+        {{ row_as_text(['purchases_in_window', 'last_purchase_date']) }} as evidence_value,
+        purchases_in_window as evidence_number
+    from purchase_counts
+    where purchases_in_window >= {{ var('tag_frequent_buyer_min_purchases') }}
+
+)
+
+select * from final
+
+{% endmacro %}

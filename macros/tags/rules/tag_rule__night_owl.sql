@@ -1,0 +1,83 @@
+{#-
+    night_owl (夜猫子): at least var tag_night_owl_min_share of the customer's purchases in the
+    habit window were placed at night on the shopper's clock (var tag_clock_timezone): from
+    var tag_night_start_hour:00 up to, not including, var tag_night_end_hour:00, wrapping past
+    midnight (22:00:00 and 01:59:59 are night, 21:59:59 and 02:00:00 are not). Needs at least
+    var tag_habit_min_purchases purchases.
+-#}
+{% macro tag_rule__night_owl() %}
+{%- set start_hour = numeric_var('tag_night_start_hour') -%}
+{%- set end_hour = numeric_var('tag_night_end_hour') -%}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_filtered') }}
+
+),
+
+purchases_on_clock as (
+
+    select
+        purchases.customer_key,
+        extract(hour from {{ tag_clock_timestamp('purchases.ordered_at') }}) as clock_hour,
+        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from purchases
+    cross join as_of_dates
+
+),
+
+purchases_classified as (
+
+    select
+        customer_key,
+        days_before_as_of,
+        {%- if start_hour > end_hour %}
+            -- the night wraps past midnight
+            clock_hour >= {{ start_hour }} or clock_hour < {{ end_hour }} as is_night
+        {%- else %}
+            clock_hour >= {{ start_hour }} and clock_hour < {{ end_hour }} as is_night
+        {%- endif %}
+    from purchases_on_clock
+
+),
+
+night_counts as (
+
+    select
+        customer_key,
+        count(*) as purchases_in_window,
+        sum(case when is_night then 1 else 0 end) as night_purchases
+    from purchases_classified
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    group by customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'night_owl' as tag_code,
+        {{ row_as_text(['night_purchases', 'purchases_in_window']) }} as evidence_value,
+        round(night_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+    from night_counts
+    where
+        purchases_in_window >= {{ var('tag_habit_min_purchases') }}
+        and night_purchases >= {{ var('tag_night_owl_min_share') }} * purchases_in_window
+
+)
+
+select * from final
+
+{% endmacro %}

@@ -1,0 +1,86 @@
+{#-
+    nps_promoter (NPS推荐者) and nps_detractor (NPS贬损者): the customer's latest NPS answer of
+    the last var tag_nps_window_days days (latest responded_at, then response_id) scored at least
+    var tag_nps_promoter_min_score, or at most var tag_nps_detractor_max_score. Passives (7-8)
+    get neither; an older answer never outvotes a newer one.
+-#}
+{% macro tag_rule__nps() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_nps_responses_attributed') }}
+
+),
+
+responses_dated as (
+
+    select
+        responses.customer_key,
+        responses.response_id,
+        responses.score,
+        responses.responded_at,
+        responses.responded_date,
+        {{ dbt.datediff('responses.responded_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from responses
+    cross join as_of_dates
+    where not responses.is_test_account
+
+),
+
+responses_ranked as (
+
+    select
+        customer_key,
+        score,
+        responded_date,
+        row_number() over (
+            partition by customer_key
+            order by responded_at desc, response_id desc
+        ) as recency_order
+    from responses_dated
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_nps_window_days') }}
+
+),
+
+latest_responses as (
+
+    select
+        customer_key,
+        score as latest_score,
+        responded_date
+    from responses_ranked
+    where recency_order = 1
+
+),
+
+final as (
+
+    select
+        customer_key,
+        case
+            when latest_score >= {{ var('tag_nps_promoter_min_score') }} then 'nps_promoter'
+            else 'nps_detractor'
+        end as tag_code,
+        {{ row_as_text(['latest_score', 'responded_date']) }} as evidence_value,
+        latest_score as evidence_number
+    from latest_responses
+    where
+        latest_score >= {{ var('tag_nps_promoter_min_score') }}
+        or latest_score <= {{ var('tag_nps_detractor_max_score') }}
+
+)
+
+select * from final
+
+{% endmacro %}

@@ -1,0 +1,84 @@
+{#-
+    preferred_sales_channel_<channel> (偏好渠道): the sales channel of most of the customer's
+    purchases in the habit window, if it holds at least var tag_preferred_min_share of them and
+    there are at least var tag_habit_min_purchases. Ties go to the channel used most recently,
+    then alphabetically.
+-#}
+{% macro tag_rule__preferred_sales_channel() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_filtered') }}
+
+),
+
+purchases_dated as (
+
+    select
+        purchases.customer_key,
+        purchases.sales_channel,
+        purchases.ordered_at,
+        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from purchases
+    cross join as_of_dates
+    where purchases.sales_channel is not null
+
+),
+
+channel_counts as (
+
+    select
+        customer_key,
+        sales_channel,
+        count(*) as channel_purchases,
+        max(ordered_at) as last_ordered_at
+    from purchases_dated
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    group by customer_key, sales_channel
+
+),
+
+channel_ranked as (
+
+    select
+        customer_key,
+        sales_channel,
+        channel_purchases,
+        sum(channel_purchases) over (partition by customer_key) as purchases_in_window,
+        row_number() over (
+            partition by customer_key
+            order by channel_purchases desc, last_ordered_at desc, sales_channel asc
+        ) as channel_rank
+    from channel_counts
+
+),
+
+final as (
+
+    select
+        customer_key,
+        {{ dbt.concat(["'preferred_sales_channel_'", tag_code_suffix('sales_channel')]) }} as tag_code,
+        {{ row_as_text(['sales_channel', 'channel_purchases', 'purchases_in_window']) }} as evidence_value,
+        round(channel_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+    from channel_ranked
+    where
+        channel_rank = 1
+        and purchases_in_window >= {{ var('tag_habit_min_purchases') }}
+        and channel_purchases >= {{ var('tag_preferred_min_share') }} * purchases_in_window
+
+)
+
+select * from final
+
+{% endmacro %}

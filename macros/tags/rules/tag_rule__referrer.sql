@@ -1,0 +1,50 @@
+{#-
+    referrer (老带新): referred at least var tag_referrer_min_buyers customers who made a purchase
+    on or before the as-of date. A referral whose referred customer never bought does not count.
+-#}
+{% macro tag_rule__referrer() %}
+
+with
+
+customers as (
+
+    select * from {{ ref('customers') }}
+
+),
+
+referrals as (
+
+    select
+        referred_by_customer_key as customer_key,
+        count(*) as referred_customers,
+        sum(case when lifetime_purchases > 0 then 1 else 0 end) as referred_buyers
+    from customers
+    where referred_by_customer_key is not null
+    group by referred_by_customer_key
+
+),
+
+referrers as (
+
+    select referrals.*
+    from referrals
+    inner join customers
+        on referrals.customer_key = customers.customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'referrer' as tag_code,
+        {{ row_as_text(['referred_buyers', 'referred_customers']) }} as evidence_value,
+        referred_buyers as evidence_number
+    from referrers
+    where referred_buyers >= {{ var('tag_referrer_min_buyers') }}
+
+)
+
+select * from final
+
+{% endmacro %}

@@ -1,0 +1,65 @@
+{#-
+    support_heavy (高频客诉): at least var tag_support_heavy_min_tickets support_ticket events in
+    the last var tag_support_window_days days.
+-#}
+{% macro tag_rule__support_heavy() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_events_attributed') }}
+
+),
+
+tickets as (
+
+    select
+        events.customer_key,
+        events.event_date,
+        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from events
+    cross join as_of_dates
+    where
+        events.event_type = 'support_ticket'
+        and events.customer_key is not null
+        and not events.is_test_account
+
+),
+
+ticket_counts as (
+
+    select
+        customer_key,
+        count(*) as support_tickets,
+        max(event_date) as last_ticket_date
+    from tickets
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_support_window_days') }}
+    group by customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'support_heavy' as tag_code,
+        {{ row_as_text(['support_tickets', 'last_ticket_date']) }} as evidence_value,
+        support_tickets as evidence_number
+    from ticket_counts
+    where support_tickets >= {{ var('tag_support_heavy_min_tickets') }}
+
+)
+
+select * from final
+
+{% endmacro %}

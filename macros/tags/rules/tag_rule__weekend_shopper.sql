@@ -1,0 +1,76 @@
+{#-
+    weekend_shopper (周末购物者): at least var tag_weekend_shopper_min_share of the customer's
+    purchases in the habit window were placed on a Saturday or Sunday on the shopper's clock
+    (var tag_clock_timezone: Friday 23:59:59 is a weekday, Saturday 00:00:00 the weekend,
+    Monday 00:00:00 a weekday again). Needs at least var tag_habit_min_purchases purchases.
+-#}
+{% macro tag_rule__weekend_shopper() %}
+
+with
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_filtered') }}
+
+),
+
+purchases_on_clock as (
+
+    select
+        purchases.customer_key,
+        cast({{ tag_clock_timestamp('purchases.ordered_at') }} as date) as clock_date,
+        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from purchases
+    cross join as_of_dates
+
+),
+
+purchases_classified as (
+
+    select
+        customer_key,
+        days_before_as_of,
+        -- 0 = Monday .. 5 = Saturday, 6 = Sunday
+        {{ weekday_index('clock_date') }} >= 5 as is_weekend
+    from purchases_on_clock
+
+),
+
+weekend_counts as (
+
+    select
+        customer_key,
+        count(*) as purchases_in_window,
+        sum(case when is_weekend then 1 else 0 end) as weekend_purchases
+    from purchases_classified
+    where
+        days_before_as_of >= 0
+        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    group by customer_key
+
+),
+
+final as (
+
+    select
+        customer_key,
+        'weekend_shopper' as tag_code,
+        {{ row_as_text(['weekend_purchases', 'purchases_in_window']) }} as evidence_value,
+        round(weekend_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+    from weekend_counts
+    where
+        purchases_in_window >= {{ var('tag_habit_min_purchases') }}
+        and weekend_purchases >= {{ var('tag_weekend_shopper_min_share') }} * purchases_in_window
+
+)
+
+select * from final
+
+{% endmacro %}

@@ -1,0 +1,289 @@
+"""The tag library on the demo data: every tag the issue requires tags some customers but not
+all of them, the marts agree with each other, the tag review compares a build with the one
+before, audiences respect consent, and the catalogue-integrity check says what is wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
+
+#: The tags issue 5 requires, one code each.
+REQUIRED_TAGS = [
+    # behavior
+    "no_purchase_30d", "no_login_30d", "monthly_active", "frequent_buyer", "cart_abandoner",
+    "discount_seeker", "night_owl", "weekend_shopper",
+    # value
+    "vip_member", "big_single_order", "high_aov", "refund_prone",
+    # relationship
+    "referrer", "referred_customer", "community_active", "nps_promoter", "nps_detractor",
+    "support_heavy",
+    # lifecycle
+    "new_signup", "old_customer", "winback_candidate",
+]
+#: Required tags whose code carries a value: one catalogue row per value.
+REQUIRED_FAMILIES = [
+    "top_category_", "preferred_sales_channel_", "preferred_platform_", "age_band_", "city_",
+    "region_",
+]
+
+
+def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def tagged(demo_build: Path) -> Path:
+    """The DuckDB file of the whole project built on the demo seeds (every test included)."""
+    return demo_build
+
+
+def coverage(db: Path) -> dict[str, tuple[int, int]]:
+    return {code: (tagged_, total) for code, tagged_, total in rows(db, """
+        select tag_code, customers_tagged, customers_total from main.tag_coverage
+    """)}
+
+
+def test_every_required_tag_tags_someone_but_not_everyone(tagged: Path) -> None:
+    figures = coverage(tagged)
+    problems = []
+    for code in REQUIRED_TAGS:
+        if code not in figures:
+            problems.append(f"{code}: not an active catalogue tag")
+            continue
+        count, total = figures[code]
+        if not 0 < count < total:
+            problems.append(f"{code}: tags {count} of {total} customers")
+    for prefix in REQUIRED_FAMILIES:
+        family = {code: figures[code] for code in figures if code.startswith(prefix)}
+        if not any(count > 0 for count, _ in family.values()):
+            problems.append(f"{prefix}*: no code of the family tags anyone")
+        problems += [f"{code}: tags every customer" for code, (count, total) in family.items()
+                     if count == total]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_catalogue_tag_is_documented(tagged: Path) -> None:
+    undocumented = rows(tagged, """
+        select tag_code from main_lookups.tag_catalog
+        where coalesce(trim(name_zh), '') = '' or coalesce(trim(name_en), '') = ''
+            or coalesce(trim(definition), '') = '' or coalesce(trim(owner), '') = ''
+    """)
+    assert undocumented == []
+    readme = (PROJECT_DIR / "README.md").read_text()
+    tag_vars = {line.split(":")[0].strip() for line in
+                (PROJECT_DIR / "dbt_project.yml").read_text().splitlines()
+                if line.startswith("  tag_")}
+    assert tag_vars, "no tag vars found in dbt_project.yml"
+    missing = sorted(name for name in tag_vars if f"`{name}`" not in readme)
+    assert not missing, f"tag vars missing from the README var table: {missing}"
+
+
+def test_marts_agree_with_each_other(tagged: Path) -> None:
+    figures = coverage(tagged)
+    long_counts = dict(rows(tagged, """
+        select tag_code, count(*) from main.customer_tags group by tag_code
+    """))
+    assert {code: count for code, (count, _) in figures.items() if count} == long_counts
+
+    customers = rows(tagged, "select count(*) from main.customers")[0][0]
+    assert {total for _, total in figures.values()} == {customers}
+
+    wide_columns = [r[0] for r in rows(tagged, """
+        select column_name from information_schema.columns
+        where table_schema = 'main' and table_name = 'customer_tags_wide'
+        order by ordinal_position
+    """)]
+    active = [r[0] for r in rows(tagged, """
+        select tag_code from main_lookups.tag_catalog where is_active order by tag_group, tag_code
+    """)]
+    assert wide_columns == ["customer_key", "computed_for_date", *active]
+    sums = ", ".join(f"count(*) filter (where {code})" for code in active)
+    wide_counts = rows(tagged, f"select count(*), {sums} from main.customer_tags_wide")[0]
+    assert wide_counts[0] == customers
+    assert dict(zip(active, wide_counts[1:])) == {code: figures[code][0] for code in active}
+
+
+#: Facts the tag rules read and the column that dates each row.
+DATED_FACTS = {
+    "int_purchases_filtered": "order_date",
+    "int_orders_attributed": "order_date",
+    "int_order_items_attributed": "order_date",
+    "int_events_attributed": "event_date",
+    "int_nps_responses_attributed": "responded_date",
+}
+
+
+def test_no_tag_uses_data_after_the_as_of_date(tagged: Path, tmp_path: Path) -> None:
+    """Tags as of an earlier date are the same whether or not the later facts exist."""
+    as_of = "2026-03-31"
+    tag_rows = """
+        select customer_key, tag_code, evidence_value, evidence_number, computed_for_date
+        from main.customer_tags order by customer_key, tag_code
+    """
+    results = []
+    for name, delete_later_facts in [("with_future", False), ("without_future", True)]:
+        workdir = tmp_path / name
+        workdir.mkdir()
+        shutil.copy(tagged, workdir / "customer_segments.duckdb")
+        if delete_later_facts:
+            con = duckdb.connect(str(workdir / "customer_segments.duckdb"))
+            for table, column in DATED_FACTS.items():
+                con.execute(f"delete from main.{table} where {column} > date '{as_of}'")
+            con.close()
+        project = DbtProject(workdir, vars={"as_of_date": as_of})
+        project.run("run", "--select", "int_as_of_date_resolved+",
+                    "--exclude", "path:models/marts/history")
+        results.append(rows(project.duckdb_path, tag_rows))
+    with_future, without_future = results
+    assert with_future and {r[4] for r in with_future} == {date.fromisoformat(as_of)}
+    assert with_future == without_future
+
+
+def test_tag_review_compares_with_the_previous_build(tagged: Path, tmp_path: Path) -> None:
+    first = dict(rows(tagged, "select tag_code, customers_tagged from main.tag_coverage"))
+    assert rows(tagged, "select count(previous_customers_tagged) from main.tag_coverage") == [(0,)], \
+        "a first build has no previous figures"
+
+    # the next day's build, on a copy: it keeps the first build's figures and compares with them
+    shutil.copy(tagged, tmp_path / "customer_segments.duckdb")
+    project = DbtProject(tmp_path, vars={"as_of_date": "2026-07-01"})
+    project.run("run", "--select", "int_as_of_date_resolved+",
+                "--exclude", "path:models/marts/history")
+    db = project.duckdb_path
+    assert rows(db, """
+        select computed_for_date::varchar, count(*) from main.tag_coverage_history group by 1 order by 1
+    """) == [("2026-06-30", len(first)), ("2026-07-01", len(first))]
+    review = rows(db, """
+        select tag_code, previous_computed_for_date::varchar, previous_customers_tagged,
+               customers_tagged - previous_customers_tagged - change_in_customers_tagged
+        from main.tag_coverage
+    """)
+    assert {(code, previous_date, previous, check) for code, previous_date, previous, check in review} \
+        == {(code, "2026-06-30", count, 0) for code, count in first.items()}
+    # a day later, customers whose last purchase was 29 days ago have gone 30 days without one
+    assert rows(db, """
+        select change_in_customers_tagged > 0 from main.tag_coverage where tag_code = 'no_purchase_30d'
+    """) == [(True,)]
+
+
+def test_audiences_respect_consent_and_their_definition(tagged: Path) -> None:
+    workdir = Path(tagged).parent
+    project = DbtProject(workdir)
+    project.run("compile", "--select", "path:analyses")
+    compiled = workdir / "target" / "compiled" / "customer_segments" / "analyses"
+
+    vip_sql = (compiled / "audience_vip_bought_apparel_not_beauty_30d.sql").read_text()
+    vip = rows(tagged, f"select customer_key, is_marketing_opt_in from ({vip_sql}) as audience")
+    assert vip and all(opt_in for _, opt_in in vip)
+    expected = rows(tagged, """
+        with bought as (
+            select distinct purchases.customer_key, items.category
+            from main.int_purchases_filtered as purchases
+            inner join main.int_order_items_attributed as items on purchases.order_id = items.order_id
+            cross join main.int_as_of_date_resolved as as_of
+            where purchases.order_date <= as_of.as_of_date
+                and purchases.order_date > as_of.as_of_date - 30
+        )
+        select customers.customer_key
+        from main.customers as customers
+        inner join main.customer_tags as tags
+            on customers.customer_key = tags.customer_key and tags.tag_code = 'vip_member'
+        where customers.is_marketing_opt_in
+            and customers.customer_key in (select customer_key from bought where category = 'apparel')
+            and customers.customer_key not in (select customer_key from bought where category = 'beauty')
+    """)
+    assert sorted(key for key, _ in vip) == sorted(key for (key,) in expected)
+
+    winback_sql = (compiled / "audience_winback_dormant_not_unhappy.sql").read_text()
+    winback = rows(tagged, f"select customer_key, is_marketing_opt_in from ({winback_sql}) as audience")
+    assert winback and all(opt_in for _, opt_in in winback)
+
+
+def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
+    """tag_catalog_problems on fixture relations: the messages say what to add."""
+    sql = """
+        with
+        catalog as (
+            select * from (values
+                ('vip_member', 'vip_member', true),
+                ('ghost_tag', 'ghost', true),
+                ('retired_tag', 'retired', false),
+                ('top_category_food', 'top_category', true)
+            ) as catalog_rows (tag_code, rule, is_active)
+        ),
+        emitted as (
+            select * from (values
+                ('vip_member', 'vip_member'),
+                ('top_category', 'top_category_food'),
+                ('top_category', 'top_category_pets'),
+                ('loyal_fan', 'loyal_fan')
+            ) as emitted_rows (tag_rule, tag_code)
+        ),
+        problems as (
+            {{ tag_catalog_problems('catalog', ['vip_member', 'top_category', 'loyal_fan'], 'emitted') }}
+        )
+        select * from problems
+    """
+    result = DbtProject(tmp_path).run("show", "--inline", sql, "--output", "json", "--quiet",
+                                      "--limit", "100")
+    shown = json.loads(result.stdout[result.stdout.index("{"):])["show"]
+    got = sorted(row["message"] for row in shown)
+    assert got == sorted([
+        "tag_catalog row ghost_tag names rule ghost, but there is no macro tag_rule__ghost: "
+        "add macros/tags/rules/tag_rule__ghost.sql or set is_active to false",
+        "rule tag_rule__loyal_fan has no row in tag_catalog: add a row with rule = loyal_fan "
+        "for each tag it emits, or delete the rule",
+        "rule tag_rule__loyal_fan emitted tag_code loyal_fan, which has no tag_catalog row with "
+        "rule = loyal_fan: add the row (name it) or change the rule",
+        "rule tag_rule__top_category emitted tag_code top_category_pets, which has no tag_catalog "
+        "row with rule = top_category: add the row (name it) or change the rule",
+    ])
+
+
+def test_integrity_failure_stops_dbt_with_the_messages(tmp_path: Path) -> None:
+    problems_sql = ("select 'rule tag_rule__loyal_fan has no row in tag_catalog' as message "
+                    "union all select 'tag_catalog row ghost_tag names rule ghost' as message")
+    result = DbtProject(tmp_path).run(
+        "run-operation", "raise_tag_catalog_problems",
+        "--args", json.dumps({"problems_sql": problems_sql}), check=False)
+    assert result.returncode != 0
+    assert "Tag catalogue integrity: 2 problem(s)" in result.stdout
+    assert "- rule tag_rule__loyal_fan has no row in tag_catalog" in result.stdout
+    assert "- tag_catalog row ghost_tag names rule ghost" in result.stdout
+
+    clean = DbtProject(tmp_path).run(
+        "run-operation", "raise_tag_catalog_problems",
+        "--args", json.dumps({"problems_sql": "select 'x' as message where 1 = 0"}))
+    assert clean.returncode == 0
+
+
+@pytest.mark.parametrize("bad_vars, message", [
+    ({"tag_night_owl_min_share": 1.5},
+     "var tag_night_owl_min_share must be a number between 0 and 1, got 1.5"),
+    ({"tag_no_purchase_days": 0},
+     "var tag_no_purchase_days must be a whole number of days >= 1, got 0"),
+    ({"tag_cart_abandon_days": 30},
+     "var tag_cart_abandon_lookback_days (30) must be larger than var tag_cart_abandon_days (30)"),
+    ({"tag_nps_detractor_max_score": 9},
+     "var tag_nps_detractor_max_score (9) must be a score below var tag_nps_promoter_min_score (9)"),
+    ({"tag_rule_selection": ["no_such_rule"]},
+     "var tag_rule_selection names 'no_such_rule', but there is no macro tag_rule__no_such_rule"),
+])
+def test_nonsensical_tag_vars_stop_the_build_naming_the_var(
+        tmp_path: Path, bad_vars: dict[str, Any], message: str) -> None:
+    result = DbtProject(tmp_path).run("compile", "--select", "int_customer_tags_unioned",
+                                      extra_vars=bad_vars, check=False)
+    assert result.returncode != 0
+    assert message in result.stdout
