@@ -57,6 +57,15 @@ demo-data: $(STAMP)
 clean:
 	rm -rf target dbt_packages logs customer_segments.duckdb*
 
+## bench: benchmark the full and daily dbt build against the raw-scan lower bound and a pandas
+## peer (README "Benchmark"); raw data is cached in bench/cache, results land in bench/results
+BENCH_SCALES ?= 10000 100000 1000000
+BENCH_SEED ?= 42
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m customer_segments bench --customers $(BENCH_SCALES) --seed $(BENCH_SEED) \
+		--out bench/results --cache bench/cache --no-progress
+
 ## test-engines: build and test the demo on PostgreSQL too and prove every mart equals DuckDB's
 test-engines: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-engines.txt

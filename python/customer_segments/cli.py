@@ -140,6 +140,42 @@ def _bench_generate(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@subcommand("bench", "benchmark the dbt build against the raw-scan lower bound and a pandas peer")
+def _bench(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--customers", type=_positive_int, nargs="+", default=[10_000, 100_000, 1_000_000],
+                        help="scales to measure (default 10000 100000 1000000)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--out", type=Path, default=Path("bench/results"), help="results folder (default bench/results)")
+    parser.add_argument("--cache", type=Path, default=Path("bench/cache"),
+                        help="raw data generated once per scale and seed (default bench/cache)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="throw-away DuckDB files and dbt targets (default <cache>/work)")
+    parser.add_argument("--keep-work", action="store_true", help="keep the DuckDB files of the builds")
+    parser.add_argument("--no-progress", action="store_true", help="do not show the generator's progress bar")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: rebuild latest.md and latest.png from the newest JSON of each scale")
+
+    def run(args: argparse.Namespace) -> int:
+        from .benchmark.run import BenchOptions, newest_records, problems, run_bench, write_report
+
+        options = BenchOptions(cache=args.cache.resolve(), out=args.out.resolve(),
+                               work=(args.work or args.cache / "work").resolve(), seed=args.seed,
+                               keep_work=args.keep_work, progress=not args.no_progress)
+        if args.report_only:
+            records = newest_records(options.out)
+            write_report(records, options.out)
+            found = [problem for record in records for problem in problems(record)]
+        else:
+            _, found = run_bench(list(dict.fromkeys(args.customers)), options)
+        print((options.out / "latest.md").read_text())
+        print(f"written: {options.out / 'latest.md'}, {options.out / 'latest.png'}")
+        for problem in found:
+            print(f"BENCHMARK PROBLEM: {problem}", file=sys.stderr)
+        return 1 if found else 0
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="customer-segments", description="Demo-data generator and tools for the customer_segments dbt project."

@@ -1,0 +1,232 @@
+"""The benchmark's outputs: a markdown table with the issue's targets, and a log-log plot."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+#: Issue 7's targets, judged at the largest scale of the run (1 M customers in the full run).
+TARGET_FULL_BUILD_SECONDS = 600.0
+TARGET_PEAK_MIB = 8 * 1024.0
+TARGET_LOWER_BOUND_RATIO = 5.0
+TARGET_PEER_SPEEDUP = 3.0
+TARGET_DAILY_SHARE = 0.10
+TARGET_GROWTH_EXPONENT = 1.0  # time ~ customers^k, k <= 1 from 100 k to 1 M
+
+
+def _get(record: dict[str, Any], *keys: str) -> Any:
+    value: Any = record
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value >= 120:
+        return f"{value / 60:.1f} min"
+    return f"{value:.1f} s" if value >= 1 else f"{value:.2f} s"
+
+
+def _mib(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value / 1024:.2f} GiB" if value >= 1024 else f"{value:.0f} MiB"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if not a or not b:
+        return "–"
+    return f"{a / b:.1f}×" if a / b >= 0.95 else f"{a / b:.2f}×"
+
+
+def peer_status(record: dict[str, Any]) -> str:
+    peer = record.get("peer") or {}
+    if peer.get("out_of_memory"):
+        return "out of memory"
+    if peer.get("returncode") not in (0, None):
+        return f"failed ({peer.get('returncode')})"
+    return _seconds(peer.get("wall_seconds"))
+
+
+def agreement(record: dict[str, Any]) -> str:
+    comparison = _get(record, "peer", "comparison")
+    if not comparison:
+        return "–"
+    return f"{100 * comparison['agreement']:.2f} % of {comparison['customers']:,}"
+
+
+def build_status(build: dict[str, Any] | None) -> str:
+    if not build:
+        return "–"
+    failed = build.get("failed") or []
+    skipped = build.get("skipped") or 0
+    if build.get("returncode") == 0 and not failed:
+        return "ok"
+    return f"{len(failed)} failed" + (f", {skipped} skipped" if skipped else "")
+
+
+def growth_exponent(records: list[dict[str, Any]], *keys: str) -> float | None:
+    """k in time ~ customers^k between the two largest scales of the run."""
+    points = sorted((r["scale"], _get(r, *keys)) for r in records if _get(r, *keys))
+    if len(points) < 2:
+        return None
+    (n1, t1), (n2, t2) = points[-2], points[-1]
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def targets(records: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) at the largest scale of the run."""
+    if not records:
+        return []
+    top = max(records, key=lambda r: r["scale"])
+    full = _get(top, "project", "wall_seconds")
+    peak = _get(top, "project", "peak_rss_mib")
+    lower = _get(top, "lower_bound", "wall_seconds")
+    peer = _get(top, "peer", "wall_seconds")
+    peer_ok = _get(top, "peer", "returncode") == 0
+    daily = _get(top, "daily", "wall_seconds")
+    k = growth_exponent(records, "project", "wall_seconds")
+    scale = f"{top['scale']:,} customers"
+    # a build that did not complete cannot meet a time target, however fast it failed
+    complete = build_status(top.get("project")) == "ok"
+    incomplete = "" if complete else f" (incomplete: {build_status(top.get('project'))})"
+    rows: list[tuple[str, str, bool | None]] = [
+        (f"full build incl. tests ≤ 10 min ({scale})", _seconds(full) + incomplete,
+         None if full is None else complete and full <= TARGET_FULL_BUILD_SECONDS),
+        (f"peak memory < 8 GiB ({scale})", _mib(peak), None if peak is None else peak < TARGET_PEAK_MIB),
+        ("full build ≤ 5× the lower bound", _ratio(full, lower) + incomplete,
+         None if not (full and lower) else complete and full / lower <= TARGET_LOWER_BOUND_RATIO),
+        ("≥ 3× faster than the pandas peer (or the peer runs out of memory)",
+         "peer out of memory" if _get(top, "peer", "out_of_memory") else _ratio(peer, full),
+         True if _get(top, "peer", "out_of_memory") else
+         (None if not (peer_ok and full and peer) else complete and peer / full >= TARGET_PEER_SPEEDUP)),
+        ("daily incremental build < 10 % of the full build",
+         "–" if not (daily and full) else f"{100 * daily / full:.0f} %",
+         None if not (daily and full) else daily / full < TARGET_DAILY_SHARE),
+        ("time grows no faster than linearly (largest two scales)",
+         "–" if k is None else f"time ∝ customers^{k:.2f}" + incomplete,
+         None if k is None else complete and k <= TARGET_GROWTH_EXPONENT),
+    ]
+    return rows
+
+
+def markdown(records: list[dict[str, Any]]) -> str:
+    records = sorted(records, key=lambda r: r["scale"])
+    if not records:
+        return "No benchmark results.\n"
+    m = records[0]["machine"]
+    lines = [
+        "Run " + ", ".join(f"{r['scale']:,} customers {r['started_at'][:16].replace('T', ' ')}" for r in records)
+        + f" UTC on {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']:g} GiB "
+        f"(DuckDB {m['duckdb']}, threads {m['duckdb_threads']}, memory_limit {m['duckdb_memory_limit']}); "
+        f"{records[0]['raw']['orders_per_customer']:g} orders and {records[0]['raw']['events_per_customer']:g} "
+        "events per customer, seed " + str(records[0]["seed"]) + ".",
+        "",
+        "| customers | raw rows | project: full `dbt build` | peak memory | lower bound | peer (pandas) "
+        "| peer memory | project ÷ lower bound | peer ÷ project | labels agree | daily incremental "
+        "| daily ÷ full |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in records:
+        full = _get(r, "project", "wall_seconds")
+        daily = _get(r, "daily", "wall_seconds")
+        peer_ok = _get(r, "peer", "returncode") == 0
+        status = build_status(r.get("project"))
+        lines.append("| " + " | ".join([
+            f"{r['scale']:,}",
+            f"{sum(r['raw']['rows'].values()):,}",
+            _seconds(full) + ("" if status == "ok" else f" ({status})"),
+            _mib(_get(r, "project", "peak_rss_mib")),
+            _seconds(_get(r, "lower_bound", "wall_seconds")),
+            peer_status(r),
+            _mib(_get(r, "peer", "peak_rss_mib")),
+            _ratio(full, _get(r, "lower_bound", "wall_seconds")),
+            _ratio(_get(r, "peer", "wall_seconds"), full) if peer_ok else "–",
+            agreement(r),
+            _seconds(daily) + ("" if build_status(r.get("daily")) in ("ok", "–")
+                               else f" ({build_status(r.get('daily'))})"),
+            "–" if not (daily and full) else f"{100 * daily / full:.0f} %",
+        ]) + " |")
+    lines += ["", "Targets (issue 7), at the largest scale of this run:", "",
+              "| target | measured | met |", "|---|---:|:---:|"]
+    for target, measured, met in targets(records):
+        lines.append(f"| {target} | {measured} | {'–' if met is None else ('yes' if met else '**no**')} |")
+
+    lines += ["", "Ten slowest models of the full build (seconds):", ""]
+    header = "| model | " + " | ".join(f"{r['scale']:,}" for r in records) + " |"
+    lines += [header, "|---|" + "---:|" * len(records)]
+    top = records[-1]
+    times = [{n["name"]: n["execution_time"] for n in (_get(r, "project", "nodes") or [])} for r in records]
+    for model in _get(top, "project", "slowest_models") or []:
+        lines.append(f"| {model['name']} | " + " | ".join(
+            f"{t[model['name']]:.1f}" if model["name"] in t else "–" for t in times) + " |")
+    lines.append("| *all models* | " + " | ".join(
+        f"{_get(r, 'project', 'by_resource_type', 'model', 'seconds') or 0:.1f}" for r in records) + " |")
+    lines.append("| *all data and unit tests* | " + " | ".join(
+        f"{(_get(r, 'project', 'by_resource_type', 'test', 'seconds') or 0) + (_get(r, 'project', 'by_resource_type', 'unit_test', 'seconds') or 0):.1f}"  # noqa: E501
+        for r in records) + " |")
+    lines += ["", "Wall times include dbt's start-up and parsing; peak memory is the largest sum of the RSS "
+              "of the process tree (dbt or the helper process), sampled every 0.1 s with psutil (for the "
+              "lower bound and the peer, or their own high-water mark VmHWM if higher). "
+              "Node times are dbt's `execution_time` (two threads run side by side, so they add up to "
+              "more than the wall time)."]
+    loads = [f"{r['scale']:,}: {_get(r, 'machine', 'load_average_1_5_15')[0]:g} at the start, "
+             f"{r.get('load_average_at_end', ['?'])[0]:g} at the end" for r in records
+             if _get(r, "machine", "load_average_1_5_15") and r.get("load_average_at_end")]
+    if loads:
+        lines += ["", f"The machine is shared: 1-minute load average (2 cores) {'; '.join(loads)}."]
+    failed = [(r["scale"], f["unique_id"], f["status"]) for r in records
+              for f in (_get(r, "project", "failed") or [])]
+    if failed:
+        lines += ["", "Nodes that failed in the full build (nodes downstream of them were skipped):", ""]
+        lines += [f"* {scale:,}: `{uid}` ({status})" for scale, uid, status in failed]
+    return "\n".join(lines) + "\n"
+
+
+def plot(records: list[dict[str, Any]], path: Path) -> None:
+    """Time against scale on log-log axes (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = sorted(records, key=lambda r: r["scale"])
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
+    series = [
+        ("project: full dbt build", ("project", "wall_seconds"), "o-"),
+        ("project: daily incremental build", ("daily", "wall_seconds"), "s--"),
+        ("pandas peer", ("peer", "wall_seconds"), "^-"),
+        ("lower bound (one DuckDB scan)", ("lower_bound", "wall_seconds"), "v-"),
+    ]
+    for label, keys, style in series:
+        points = [(r["scale"], _get(r, *keys)) for r in records if _get(r, *keys)
+                  and (keys[0] != "peer" or _get(r, "peer", "returncode") == 0)]
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
+    for r in records:  # a build with failed nodes is not a complete build: say so on the plot
+        for step in ("project", "daily"):
+            if _get(r, step, "wall_seconds") and build_status(r.get(step)) != "ok":
+                ax.annotate("incomplete", (r["scale"], _get(r, step, "wall_seconds")), textcoords="offset points",
+                            xytext=(-60, 8), fontsize=7, color="darkred")
+    full = [(r["scale"], _get(r, "project", "wall_seconds")) for r in records if _get(r, "project", "wall_seconds")]
+    if full:
+        n0, t0 = full[0]
+        xs = [r["scale"] for r in records]
+        ax.plot(xs, [t0 * x / n0 for x in xs], ":", color="grey", label="linear growth from the smallest scale")
+    ax.axhline(TARGET_FULL_BUILD_SECONDS, color="red", linewidth=0.8, linestyle="-.", label="10 min target")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("customers")
+    ax.set_ylabel("wall time (s)")
+    ax.set_title("customer_segments benchmark")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)

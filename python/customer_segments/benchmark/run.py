@@ -1,0 +1,270 @@
+"""One scale of the benchmark, end to end: raw data, full build, lower bound, peer, daily run."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psutil
+
+from ..dbt_runner import DbtProject
+from .cache import cached_raw_data
+from .daily import append_day
+from .measure import ChildRun, Measurement, measured, run_python
+
+DBT_ARGS = ("build", "--exclude", "path:seeds/raw")
+LABELS = ("rfm_segment", "lifecycle_stage", "value_tier")
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    cache: Path
+    out: Path
+    work: Path  # throw-away DuckDB files and target folders (deleted after each scale)
+    seed: int = 42
+    keep_work: bool = False
+    progress: bool = False
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or cpu
+    return {
+        "cpu_model": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "duckdb_threads": os.environ.get("DUCKDB_THREADS", "2"),
+        "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"),
+        # other work on the machine slows every step alike; the load tells how quiet it was
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _measurement(m: Measurement) -> dict[str, Any]:
+    return {"wall_seconds": round(m.wall_seconds, 3), "peak_rss_mib": round(m.peak_rss_mib, 1),
+            "rss_samples": m.samples}
+
+
+def _helper(child: ChildRun) -> dict[str, Any]:
+    """A helper's record: its peak is the higher of the sampled tree RSS and its own getrusage peak."""
+    record = {**_measurement(child.measurement), "returncode": child.returncode, **child.output}
+    record["peak_rss_mib"] = max(record["peak_rss_mib"], float(child.output.get("self_maxrss_mib") or 0.0))
+    if not child.ok:
+        record["stderr_tail"] = child.stderr_tail
+    return record
+
+
+def nodes_from_run_results(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every model, test, seed ... of the build with its status and execution time."""
+    nodes = []
+    for result in results.get("results", []):
+        unique_id: str = result["unique_id"]
+        parts = unique_id.split(".")
+        nodes.append({
+            "unique_id": unique_id,
+            "resource_type": parts[0],
+            "name": ".".join(parts[2:]) if parts[0] == "unit_test" else parts[2],
+            "status": result["status"],
+            "execution_time": round(float(result.get("execution_time") or 0.0), 3),
+        })
+    return nodes
+
+
+def summarise_nodes(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    failed = [n for n in nodes if n["status"] in ("error", "fail", "runtime error")]
+    skipped = sum(1 for n in nodes if n["status"] == "skipped")
+    by_type: dict[str, dict[str, float]] = {}
+    for node in nodes:
+        entry = by_type.setdefault(node["resource_type"], {"count": 0, "seconds": 0.0})
+        entry["count"] += 1
+        entry["seconds"] = round(entry["seconds"] + node["execution_time"], 3)
+    models = sorted((n for n in nodes if n["resource_type"] == "model"), key=lambda n: -n["execution_time"])
+    return {
+        "by_resource_type": by_type,
+        "slowest_models": [{"name": n["name"], "seconds": n["execution_time"]} for n in models[:10]],
+        "failed": [{"unique_id": n["unique_id"], "status": n["status"]} for n in failed],
+        "skipped": skipped,
+    }
+
+
+def dbt_build(project: DbtProject, *extra: str) -> dict[str, Any]:
+    """``dbt build`` measured (wall time, peak RSS of the dbt process tree) with its node times."""
+    with measured() as measurement:
+        completed = project.run(*DBT_ARGS, *extra, check=False)
+    nodes = nodes_from_run_results(project.run_results())
+    result: dict[str, Any] = {**_measurement(measurement), "returncode": completed.returncode,
+                              "nodes": nodes, **summarise_nodes(nodes)}
+    if completed.returncode != 0:
+        result["output_tail"] = completed.stdout[-3000:]
+    return result
+
+
+def compare_labels(duckdb_file: Path, peer_labels: Path) -> dict[str, Any]:
+    """The peer's labels against the marts', customer by customer (full outer join on customer_key)."""
+    con = duckdb.connect(str(duckdb_file), read_only=True)
+    con.execute(f"""
+        create temp table compared as
+        with marts as (
+            select lifecycle.customer_key, rfm.rfm_segment, lifecycle.lifecycle_stage, tiers.value_tier
+            from main.customer_lifecycle as lifecycle
+            left join main.customer_rfm as rfm on lifecycle.customer_key = rfm.customer_key
+            left join main.customer_value_tiers as tiers on lifecycle.customer_key = tiers.customer_key
+        ),
+        peer as (select * from read_parquet('{str(peer_labels).replace("'", "''")}'))
+        select coalesce(marts.customer_key, peer.customer_key) as customer_key,
+               marts.customer_key is not null as in_marts, peer.customer_key is not null as in_peer,
+               {", ".join(f"marts.{c} as marts_{c}, peer.{c} as peer_{c}" for c in LABELS)},
+               {" and ".join(f"marts.{c} is not distinct from peer.{c}" for c in LABELS)}
+                   and marts.customer_key is not null and peer.customer_key is not null as agrees
+        from marts full join peer on marts.customer_key = peer.customer_key""")
+    row = con.execute(f"""
+        select count(*), count_if(in_marts), count_if(in_peer), count_if(agrees),
+               {", ".join(f"count_if(marts_{c} is not distinct from peer_{c})" for c in LABELS)}
+        from compared""").fetchone()
+    assert row is not None
+    total, in_marts, in_peer, agree, *per_label = row
+    differences = con.execute("select * from compared where not agrees order by customer_key limit 20").fetchall()
+    columns = [d[0] for d in con.description] if con.description else []
+    return {
+        "customers": total, "in_marts": in_marts, "in_peer": in_peer, "agreeing": agree,
+        "agreement": agree / total if total else 1.0,
+        "agreement_by_label": {c: (n / total if total else 1.0) for c, n in zip(LABELS, per_label)},
+        "first_differences": [dict(zip(columns, map(str, d))) for d in differences],
+    }
+
+
+def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
+    """Measure one scale; returns the JSON-able record (also written by the caller)."""
+    started_at = datetime.now(timezone.utc)
+    raw = cached_raw_data(options.cache, customers, options.seed, progress=options.progress)
+    work = options.work / f"{customers}-{options.seed}"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    record: dict[str, Any] = {
+        "scale": customers, "seed": options.seed, "started_at": started_at.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "raw": {"path": str(raw.path), "rows": raw.rows, "bytes": raw.bytes,
+                "generate_seconds": raw.generate_seconds, "from_cache": raw.generate_seconds is None,
+                "orders_per_customer": raw.config.orders_per_customer,
+                "events_per_customer": raw.config.events_per_customer},
+    }
+    try:
+        # 1. the project: full build (all models and tests) reading the raw files
+        project = DbtProject(work / "dbt", vars={"raw_path": str(raw.path), "raw_format": "parquet"})
+        project.workdir.mkdir()
+        _log(f"{customers:,}: full dbt build")
+        record["project"] = dbt_build(project)
+
+        write_record(record, options.out)  # a cut-short run keeps what it measured
+
+        # 2. the lower bound: one scan of every raw column
+        _log(f"{customers:,}: lower bound")
+        lower = run_python("customer_segments.benchmark.lower_bound", str(raw.path))
+        record["lower_bound"] = _helper(lower)
+
+        write_record(record, options.out)  # a cut-short run keeps what it measured
+
+        # 3. the peer: pandas, same definitions, labels checked against the marts
+        _log(f"{customers:,}: pandas peer")
+        labels = work / "peer_labels.parquet"
+        peer = run_python("customer_segments.benchmark.peer", str(raw.path), str(labels))
+        record["peer"] = {**_helper(peer), "out_of_memory": peer.returncode == -9}
+        if peer.ok:
+            record["peer"]["comparison"] = compare_labels(project.duckdb_path, labels)
+
+        write_record(record, options.out)  # a cut-short run keeps what it measured
+
+        # 4. the daily run: one more day appended, incremental build on the same database
+        _log(f"{customers:,}: daily incremental build")
+        day = append_day(raw.path, work / "raw_next_day")
+        daily = DbtProject(project.workdir, vars={"raw_path": str(day.path), "raw_format": "parquet"})
+        record["daily"] = {"day": day.day, "new_rows": day.new_rows, "refunded_order_id": day.refunded_order_id,
+                           **dbt_build(daily)}
+    finally:
+        record["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if not options.keep_work:
+            shutil.rmtree(work, ignore_errors=True)
+    return record
+
+
+def write_record(record: dict[str, Any], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{record['started_at'][:10]}-{record['scale']}.json"
+    path.write_text(json.dumps(record, indent=2, default=str) + "\n")
+    if "finished_at" not in record:
+        _log(f"{record['scale']:,}: partial record saved in {path}")
+    return path
+
+
+def _log(message: str) -> None:
+    print(f"[bench {datetime.now(timezone.utc):%H:%M:%S}] {message}", flush=True)
+
+
+def problems(record: dict[str, Any]) -> list[str]:
+    """What makes a scale's comparison meaningless: a failed build, or the peer disagreeing."""
+    found = []
+    missing = [step for step in ("project", "lower_bound", "peer", "daily") if step not in record]
+    if missing:
+        found.append(f"{record['scale']:,}: not measured (run cut short?): {', '.join(missing)}")
+    for step in ("project", "daily"):
+        build = record.get(step) or {}
+        if build.get("returncode") not in (0, None) or build.get("failed"):
+            names = ", ".join(f["unique_id"] for f in build.get("failed", [])[:5])
+            found.append(f"{record['scale']:,}: {step} dbt build did not pass ({names or build.get('returncode')})")
+    peer = record.get("peer") or {}
+    if peer.get("returncode") not in (0, None) and not peer.get("out_of_memory"):
+        found.append(f"{record['scale']:,}: the pandas peer failed ({peer.get('returncode')}): "
+                     f"{peer.get('stderr_tail', '')[-500:]}")
+    comparison = peer.get("comparison")
+    if comparison and comparison["agreement"] < 1.0:
+        found.append(f"{record['scale']:,}: the peer's labels agree with the marts for only "
+                     f"{100 * comparison['agreement']:.4f} % of customers; first differences: "
+                     f"{json.dumps(comparison['first_differences'][:5])}")
+    return found
+
+
+def newest_records(out: Path) -> list[dict[str, Any]]:
+    """The newest JSON record of every scale in ``out`` (``bench --report-only``)."""
+    newest: dict[int, dict[str, Any]] = {}
+    for path in sorted(out.glob("*-*.json")):
+        record = json.loads(path.read_text())
+        if "scale" in record and record["started_at"] >= newest.get(record["scale"], {}).get("started_at", ""):
+            newest[record["scale"]] = record
+    return [newest[scale] for scale in sorted(newest)]
+
+
+def write_report(records: list[dict[str, Any]], out: Path) -> None:
+    from .report import markdown, plot
+
+    (out / "latest.md").write_text(markdown(records))
+    plot(records, out / "latest.png")
+
+
+def run_bench(scales: list[int], options: BenchOptions) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every scale, then latest.md and latest.png; returns the records and the problems found."""
+    records = []
+    for customers in scales:  # in the order given: `--customers 1000000 10000` measures 1 M first
+        record = run_scale(customers, options)
+        path = write_record(record, options.out)
+        _log(f"{customers:,}: wrote {path}")
+        records.append(record)
+    write_report(records, options.out)
+    return records, [problem for record in records for problem in problems(record)]

@@ -1,0 +1,80 @@
+"""Smoke test of ``bench``: the whole benchmark at a tiny scale, so it cannot rot.
+
+Timings are not asserted (the issue's targets are reported by the benchmark, not tested); the
+outputs must exist and the pandas peer must produce the marts' labels for every customer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from customer_segments.benchmark.lower_bound import lower_bound_sql
+from customer_segments.benchmark.run import BenchOptions, problems, run_bench
+from customer_segments.cli import main
+from customer_segments.schema import TABLES
+
+SCALE = 300
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[BenchOptions, list[dict]]:
+    root = tmp_path_factory.mktemp("bench")
+    options = BenchOptions(cache=root / "cache", out=root / "results", work=root / "work", seed=7)
+    records, found = run_bench([SCALE], options)
+    assert not found, "\n".join(found)
+    return options, records
+
+
+def test_outputs_exist(bench: tuple[BenchOptions, list[dict]]) -> None:
+    options, records = bench
+    (record,) = records
+    saved = json.loads((options.out / f"{record['started_at'][:10]}-{SCALE}.json").read_text())
+    assert saved["scale"] == SCALE
+    table = (options.out / "latest.md").read_text()
+    assert f"| {SCALE} |" in table and "Ten slowest models" in table
+    assert (options.out / "latest.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (options.cache / f"{SCALE}-7" / "generated.json").exists()
+    assert not (options.work / f"{SCALE}-7").exists(), "the throw-away databases are deleted"
+
+
+def test_every_step_was_measured(bench: tuple[BenchOptions, list[dict]]) -> None:
+    (record,) = bench[1]
+    for step in ("project", "lower_bound", "peer", "daily"):
+        assert record[step]["returncode"] == 0, step
+        assert record[step]["wall_seconds"] > 0 and record[step]["peak_rss_mib"] > 0, step
+    assert len(record["project"]["slowest_models"]) == 10
+    assert {"model", "test", "unit_test"} <= set(record["project"]["by_resource_type"])
+    assert record["lower_bound"]["rows"] == record["raw"]["rows"], "the lower bound reads every raw row"
+    assert record["daily"]["new_rows"]["orders"] > 0 and record["daily"]["refunded_order_id"]
+
+
+def test_peer_agrees_with_the_marts(bench: tuple[BenchOptions, list[dict]]) -> None:
+    (record,) = bench[1]
+    comparison = record["peer"]["comparison"]
+    assert comparison["customers"] > 0
+    assert comparison["agreement"] == 1.0, comparison["first_differences"]
+    assert comparison["in_marts"] == comparison["in_peer"] == comparison["customers"]
+
+
+def test_problems_are_reported_loudly() -> None:
+    record = {"scale": 1, "project": {"returncode": 0, "failed": []}, "lower_bound": {}, "daily": {},
+              "peer": {"returncode": 0, "comparison": {"agreement": 0.99, "first_differences": [{"k": "C1"}]}}}
+    (problem,) = problems(record)
+    assert "99.0000 %" in problem
+
+
+def test_lower_bound_touches_every_raw_column(tmp_path: Path) -> None:
+    sql = lower_bound_sql(tmp_path)
+    for table, schema in TABLES.items():
+        assert f"{table}.parquet" in sql
+        for field in schema:
+            assert f'"{field.name}"' in sql or field.name == "customer_id", (table, field.name)
+
+
+def test_cli_registers_bench() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--help"])
+    assert exit_info.value.code == 0
