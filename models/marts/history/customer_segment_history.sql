@@ -122,10 +122,10 @@ source_watermark as (
             built.last_as_of_date is null
             or spine.as_of_date > built.last_as_of_date
             or spine.as_of_date >= changed_since.changed_from
-            {%- if var('history_rebuild_from', none) is not none %}
-                or spine.as_of_date between cast('{{ var("history_rebuild_from") }}' as date)
-                and cast('{{ var("history_rebuild_to", "9999-12-31") }}' as date)
-            {%- endif %}
+            -- backfill: vars history_rebuild_from / _to (unset: 9999-12-31, which matches nothing)
+            or spine.as_of_date between
+            cast('{{ var("history_rebuild_from") or "9999-12-31" }}' as date)
+            and cast('{{ var("history_rebuild_to") or "9999-12-31" }}' as date)
 
     ),
 {% else %}
