@@ -8,47 +8,176 @@
 
 {#- Per (as_of_date, customer_key): the purchase facts every rule is built from.
     purchases: customer_key, order_id, order_date, net_amount.
-    as_of_dates: as_of_date. Only purchases on or before each as-of date count. -#}
+    as_of_dates: as_of_date (one date for the current marts, the spine or the dates an
+    incremental run rebuilds for the history). Only purchases on or before each as-of date count.
+
+    Linear in purchases + output rows, with no purchase x as-of date expansion: each purchase
+    lands in its bucket, the first as-of date on or after its order date (purchases after the
+    last as-of date are left out), and leaves each window (as_of - window days, as_of] at the
+    bucket of order_date + window days, the first as-of date on which days_before_as_of =
+    as_of - order_date is no longer < window days. Per customer and as-of date the metrics are
+    then running sums / min / max over the customer's buckets: lifetime count and revenue,
+    first and last purchase date, window count and revenue (+ at entry, - at exit) and the
+    previous purchase date (the second latest by order_date desc, order_id desc), which is the
+    latest purchase's predecessor and so the running max of each purchase's predecessor date.
+    A purchase before the first as-of date lands in the first one, which is why an incremental
+    run of the history that computes only some dates gets what a full build gets. -#}
 {% macro purchase_metrics_ctes(purchases, as_of_dates) -%}
-purchases_as_of as (
+{%- set running = 'over (partition by customer_as_of_dates.customer_key order by customer_as_of_dates.as_of_date'
+    ~ ' rows between unbounded preceding and current row)' -%}
+{%- set windows = {'rfm': var('rfm_window_days'), 'loyal': var('loyal_window_days')} -%}
+purchase_order_dates as (
+
+    select distinct order_date from {{ purchases }}
+
+),
+
+bucket_boundaries as (
+
+    -- the dates whose bucket is needed: order dates and the days each window ends after
+    select order_date as boundary_date from purchase_order_dates
+    {%- for name, days in windows.items() %}
+    union
+    select cast({{ dbt.dateadd('day', days, 'order_date') }} as date) as boundary_date
+    from purchase_order_dates
+    {%- endfor %}
+
+),
+
+date_buckets as (
+
+    -- a few thousand distinct dates x the as-of dates, not purchases x as-of dates
+    select
+        bucket_boundaries.boundary_date,
+        min({{ as_of_dates }}.as_of_date) as bucket_date
+    from bucket_boundaries
+    inner join {{ as_of_dates }}
+        on bucket_boundaries.boundary_date <= {{ as_of_dates }}.as_of_date
+    group by bucket_boundaries.boundary_date
+
+),
+
+purchases_bucketed as (
 
     select
-        {{ as_of_dates }}.as_of_date,
         {{ purchases }}.customer_key,
-        {{ purchases }}.order_id,
         {{ purchases }}.order_date,
         {{ purchases }}.net_amount,
-        {{ dbt.datediff(purchases ~ '.order_date', as_of_dates ~ '.as_of_date', 'day') }}
-            as days_before_as_of,
-        row_number() over (
-            partition by {{ as_of_dates }}.as_of_date, {{ purchases }}.customer_key
-            order by {{ purchases }}.order_date desc, {{ purchases }}.order_id desc
-        ) as recency_order
+        lag({{ purchases }}.order_date) over (
+            partition by {{ purchases }}.customer_key
+            order by {{ purchases }}.order_date, {{ purchases }}.order_id
+        ) as preceding_order_date,
+        entry_buckets.bucket_date as as_of_date
+        {%- for name in windows %},
+        {{ name }}_exit_buckets.bucket_date as {{ name }}_window_exit_date
+        {%- endfor %}
     from {{ purchases }}
+    inner join date_buckets as entry_buckets
+        on {{ purchases }}.order_date = entry_buckets.boundary_date
+    {%- for name, days in windows.items() %}
+    left join date_buckets as {{ name }}_exit_buckets
+        on cast({{ dbt.dateadd('day', days, purchases ~ '.order_date') }} as date) = {{ name }}_exit_buckets.boundary_date
+    {%- endfor %}
+
+),
+
+purchase_deltas as (
+
+    -- a purchase enters every measure in its bucket ...
+    select
+        customer_key,
+        as_of_date,
+        order_date as first_purchase_date,
+        order_date as last_purchase_date,
+        preceding_order_date,
+        1 as purchases,
+        net_amount as revenue,
+        1 as rfm_window_purchases,
+        net_amount as rfm_window_revenue,
+        1 as loyal_window_purchases
+    from purchases_bucketed
+    {%- for name in windows %}
+    union all
+    -- ... and leaves the {{ name }} window in the bucket of order_date + {{ name }}_window_days
+    select
+        customer_key,
+        {{ name }}_window_exit_date as as_of_date,
+        cast(null as date) as first_purchase_date,
+        cast(null as date) as last_purchase_date,
+        cast(null as date) as preceding_order_date,
+        0 as purchases,
+        0 * net_amount as revenue,
+        {{ -1 if name == 'rfm' else 0 }} as rfm_window_purchases,
+        {{ '-1 * net_amount' if name == 'rfm' else '0 * net_amount' }} as rfm_window_revenue,
+        {{ -1 if name == 'loyal' else 0 }} as loyal_window_purchases
+    from purchases_bucketed
+    where {{ name }}_window_exit_date is not null
+    {%- endfor %}
+
+),
+
+purchase_deltas_per_bucket as (
+
+    select
+        customer_key,
+        as_of_date,
+        min(first_purchase_date) as first_purchase_date,
+        max(last_purchase_date) as last_purchase_date,
+        max(preceding_order_date) as preceding_order_date,
+        sum(purchases) as purchases,
+        sum(revenue) as revenue,
+        sum(rfm_window_purchases) as rfm_window_purchases,
+        sum(rfm_window_revenue) as rfm_window_revenue,
+        sum(loyal_window_purchases) as loyal_window_purchases
+    from purchase_deltas
+    group by customer_key, as_of_date
+
+),
+
+customer_first_buckets as (
+
+    select
+        customer_key,
+        min(as_of_date) as first_as_of_date
+    from purchases_bucketed
+    group by customer_key
+
+),
+
+customer_as_of_dates as (
+
+    -- every as-of date from the customer's first bucket on: the output rows
+    select
+        customer_first_buckets.customer_key,
+        {{ as_of_dates }}.as_of_date
+    from customer_first_buckets
     inner join {{ as_of_dates }}
-        on {{ purchases }}.order_date <= {{ as_of_dates }}.as_of_date
+        on customer_first_buckets.first_as_of_date <= {{ as_of_dates }}.as_of_date
 
 ),
 
 purchase_metrics as (
 
     select
-        as_of_date,
-        customer_key,
-        min(order_date) as first_purchase_date,
-        max(order_date) as last_purchase_date,
-        max(case when recency_order = 2 then order_date end) as previous_purchase_date,
-        count(*) as lifetime_purchases,
-        sum(net_amount) as lifetime_revenue,
+        customer_as_of_dates.as_of_date,
+        customer_as_of_dates.customer_key,
+        min(purchase_deltas_per_bucket.first_purchase_date) {{ running }} as first_purchase_date,
+        max(purchase_deltas_per_bucket.last_purchase_date) {{ running }} as last_purchase_date,
+        max(purchase_deltas_per_bucket.preceding_order_date) {{ running }} as previous_purchase_date,
+        cast(sum(purchase_deltas_per_bucket.purchases) {{ running }} as {{ dbt.type_bigint() }})
+            as lifetime_purchases,
+        sum(purchase_deltas_per_bucket.revenue) {{ running }} as lifetime_revenue,
         -- the RFM window is (as_of - rfm_window_days, as_of]
-        sum(case when days_before_as_of < {{ var('rfm_window_days') }} then 1 else 0 end)
+        cast(sum(purchase_deltas_per_bucket.rfm_window_purchases) {{ running }} as {{ dbt.type_bigint() }})
             as frequency,
-        sum(case when days_before_as_of < {{ var('rfm_window_days') }} then net_amount else 0 end)
-            as monetary,
-        sum(case when days_before_as_of < {{ var('loyal_window_days') }} then 1 else 0 end)
+        sum(purchase_deltas_per_bucket.rfm_window_revenue) {{ running }} as monetary,
+        cast(sum(purchase_deltas_per_bucket.loyal_window_purchases) {{ running }} as {{ dbt.type_bigint() }})
             as loyal_window_purchases
-    from purchases_as_of
-    group by as_of_date, customer_key
+    from customer_as_of_dates
+    left join purchase_deltas_per_bucket
+        on
+            customer_as_of_dates.customer_key = purchase_deltas_per_bucket.customer_key
+            and customer_as_of_dates.as_of_date = purchase_deltas_per_bucket.as_of_date
 
 ),
 
@@ -186,7 +315,8 @@ lifecycle_staged as (
 
 {#- Per (as_of_date, customer_key) of metrics: the value tier by lifetime net revenue.
     p = cume_dist() over revenue descending (ties share the larger p); the tier is the one
-    with the smallest max_cume_dist >= p in the value_tiers seed. -#}
+    with the smallest max_cume_dist >= p in the value_tiers seed (of equal cut points, the
+    first tier_code). -#}
 {% macro value_tier_ctes(metrics, tiers) -%}
 revenue_ranked as (
 
@@ -201,35 +331,36 @@ revenue_ranked as (
 
 ),
 
-tier_candidates as (
+tier_bounds as (
 
+    -- each tier holds p in (the next smaller max_cume_dist, its max_cume_dist]; p > 0 always
     select
-        revenue_ranked.*,
-        {{ tiers }}.tier_code,
-        {{ tiers }}.max_cume_dist,
-        row_number() over (
-            partition by revenue_ranked.as_of_date, revenue_ranked.customer_key
-            order by {{ tiers }}.max_cume_dist asc
-        ) as tier_match_order
-    from revenue_ranked
-    inner join {{ tiers }}
-        on revenue_ranked.revenue_cume_dist <= {{ tiers }}.max_cume_dist
+        tier_code,
+        max_cume_dist,
+        coalesce(
+            lag(max_cume_dist) over (order by max_cume_dist, tier_code), 0
+        ) as min_cume_dist_exclusive
+    from {{ tiers }}
 
 ),
 
 value_tiered as (
 
+    -- a range join on the few tiers: one match per customer, no ranking of every candidate
     select
-        as_of_date,
-        customer_key,
-        lifetime_revenue,
-        lifetime_purchases,
-        revenue_rank,
-        revenue_cume_dist,
-        tier_code as value_tier,
-        max_cume_dist as tier_max_cume_dist
-    from tier_candidates
-    where tier_match_order = 1
+        revenue_ranked.as_of_date,
+        revenue_ranked.customer_key,
+        revenue_ranked.lifetime_revenue,
+        revenue_ranked.lifetime_purchases,
+        revenue_ranked.revenue_rank,
+        revenue_ranked.revenue_cume_dist,
+        tier_bounds.tier_code as value_tier,
+        tier_bounds.max_cume_dist as tier_max_cume_dist
+    from revenue_ranked
+    inner join tier_bounds
+        on
+            revenue_ranked.revenue_cume_dist <= tier_bounds.max_cume_dist
+            and revenue_ranked.revenue_cume_dist > tier_bounds.min_cume_dist_exclusive
 
 )
 {%- endmacro %}

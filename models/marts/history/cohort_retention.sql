@@ -5,6 +5,10 @@
     (share of the cohort with 2+ purchases by the end of that month) and cumulative net revenue
     per customer (the LTV curve). Month 0 is the first-purchase month; the month-2 drop-off is
     the retention rate at months_since_first_purchase = 2. The as-of month is still running.
+
+    Computed from the months in which customers purchased, aggregated per cohort, channel and
+    month, then running sums over the cohort's months: linear in purchases, no customer x month
+    grid. Every measure adds up over channels (a customer has one channel), so 'all' is their sum.
 -#}
 
 with
@@ -70,26 +74,64 @@ purchase_months as (
 
 ),
 
-cohort_members as (
+member_purchase_months as (
 
-    select distinct
+    -- the months a cohort member purchased in, with their purchases up to that month
+    select
         purchase_months.customer_key,
         purchase_months.cohort_month,
         purchase_months.as_of_month,
-        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel
+        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
+        purchase_months.months_since_first_purchase,
+        purchase_months.purchases,
+        purchase_months.net_revenue,
+        sum(purchase_months.purchases) over (
+            partition by purchase_months.customer_key
+            order by purchase_months.months_since_first_purchase
+            rows between unbounded preceding and current row
+        ) as cumulative_purchases
     from purchase_months
     inner join customers
         on purchase_months.customer_key = customers.customer_key
 
 ),
 
-member_months as (
+cohort_members as (
 
-    -- every member in every month from the cohort month to the as-of month
     select
-        cohort_members.customer_key,
+        cohort_month,
+        as_of_month,
+        acquisition_channel,
+        count(distinct customer_key) as cohort_size
+    from member_purchase_months
+    group by cohort_month, as_of_month, acquisition_channel
+
+),
+
+month_activity as (
+
+    -- per cohort month: members purchasing, their revenue, and members reaching 2+ purchases
+    select
+        cohort_month,
+        acquisition_channel,
+        months_since_first_purchase,
+        count(*) as customers_purchasing,
+        sum(net_revenue) as net_revenue,
+        sum(
+            case when cumulative_purchases >= 2 and cumulative_purchases - purchases < 2 then 1 else 0 end
+        ) as new_repeat_customers
+    from member_purchase_months
+    group by cohort_month, acquisition_channel, months_since_first_purchase
+
+),
+
+cohort_months as (
+
+    -- every month from the cohort month to the as-of month
+    select
         cohort_members.cohort_month,
         cohort_members.acquisition_channel,
+        cohort_members.cohort_size,
         month_numbers.months_since_first_purchase
     from cohort_members
     inner join month_numbers
@@ -99,52 +141,47 @@ member_months as (
 
 ),
 
-member_activity as (
+by_acquisition_channel as (
 
     select
-        member_months.customer_key,
-        member_months.cohort_month,
-        member_months.acquisition_channel,
-        member_months.months_since_first_purchase,
-        coalesce(purchase_months.purchases, 0) as purchases,
-        coalesce(purchase_months.net_revenue, 0) as net_revenue,
-        sum(coalesce(purchase_months.purchases, 0)) over (
-            partition by member_months.customer_key
-            order by member_months.months_since_first_purchase
+        cohort_months.cohort_month,
+        cohort_months.acquisition_channel,
+        cohort_months.months_since_first_purchase,
+        cohort_months.cohort_size,
+        coalesce(month_activity.customers_purchasing, 0) as customers_purchasing,
+        sum(coalesce(month_activity.new_repeat_customers, 0)) over (
+            partition by cohort_months.cohort_month, cohort_months.acquisition_channel
+            order by cohort_months.months_since_first_purchase
             rows between unbounded preceding and current row
-        ) as cumulative_purchases,
-        sum(coalesce(purchase_months.net_revenue, 0)) over (
-            partition by member_months.customer_key
-            order by member_months.months_since_first_purchase
+        ) as repeat_customers,
+        sum(coalesce(month_activity.net_revenue, 0)) over (
+            partition by cohort_months.cohort_month, cohort_months.acquisition_channel
+            order by cohort_months.months_since_first_purchase
             rows between unbounded preceding and current row
         ) as cumulative_net_revenue
-    from member_months
-    left join purchase_months
+    from cohort_months
+    left join month_activity
         on
-            member_months.customer_key = purchase_months.customer_key
-            and member_months.months_since_first_purchase = purchase_months.months_since_first_purchase
+            cohort_months.cohort_month = month_activity.cohort_month
+            and cohort_months.acquisition_channel = month_activity.acquisition_channel
+            and cohort_months.months_since_first_purchase = month_activity.months_since_first_purchase
 
 ),
 
-{% for dimension in ['all', 'acquisition_channel'] %}
-    by_{{ dimension }} as (
+by_all as (
 
-        select
-            cohort_month,
-            {{ "'all'" if dimension == 'all' else 'acquisition_channel' }} as acquisition_channel,
-            months_since_first_purchase,
-            count(*) as cohort_size,
-            sum(case when purchases > 0 then 1 else 0 end) as customers_purchasing,
-            sum(case when cumulative_purchases >= 2 then 1 else 0 end) as repeat_customers,
-            sum(cumulative_net_revenue) as cumulative_net_revenue
-        from member_activity
-        group by
-            cohort_month,
-            {{ "" if dimension == 'all' else 'acquisition_channel,' }}
-            months_since_first_purchase
+    select
+        cohort_month,
+        'all' as acquisition_channel,
+        months_since_first_purchase,
+        sum(cohort_size) as cohort_size,
+        sum(customers_purchasing) as customers_purchasing,
+        sum(repeat_customers) as repeat_customers,
+        sum(cumulative_net_revenue) as cumulative_net_revenue
+    from by_acquisition_channel
+    group by cohort_month, months_since_first_purchase
 
-    ),
-{% endfor %}
+),
 
 unioned as (
 
