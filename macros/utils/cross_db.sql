@@ -53,23 +53,26 @@
 {%- endmacro %}
 
 
-{#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit. -#}
-{% macro row_fingerprint(columns) -%}
+{#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit.
+    prefix: the columns are read as <prefix><column> (a base model carries its raw columns
+    under a prefix beside the typed ones); the value is the same whatever the prefix. -#}
+{% macro row_fingerprint(columns, prefix='') -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
         {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
 
 
-{#- The raw values of a row as one readable text, kept with every rejected row. -#}
-{% macro row_as_text(columns) -%}
+{#- The raw values of a row as one readable text, kept with every rejected row (labels are the
+    column names without prefix). -#}
+{% macro row_as_text(columns, prefix='') -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
         {%- if not loop.last -%}{%- do parts.append("'; '") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
