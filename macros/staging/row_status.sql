@@ -64,7 +64,7 @@ repeated_keys as (
 
 ),
 
-flagged as (
+flagged as {{ not_materialized() }} (
 
     select
         {{ classified }}.*,

@@ -58,13 +58,13 @@ campaigns as (
 
 ),
 
-id_map as (
+id_map as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_ids_mapped') }}
 
 ),
 
-attributed_orders as (
+attributed_orders as {{ not_materialized() }} (
 
     select * from {{ ref('int_orders_attributed') }}
 

@@ -23,7 +23,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('app', 'events') }}
 

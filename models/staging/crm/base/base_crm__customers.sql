@@ -31,7 +31,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('crm', 'customers') }}
 

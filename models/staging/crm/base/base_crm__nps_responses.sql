@@ -14,7 +14,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('crm', 'nps_responses') }}
 

@@ -16,7 +16,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('marketing', 'campaign_assignments') }}
 

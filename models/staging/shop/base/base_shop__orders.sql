@@ -24,7 +24,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('shop', 'orders') }}
 

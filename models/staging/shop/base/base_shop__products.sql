@@ -13,7 +13,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('shop', 'products') }}
 
