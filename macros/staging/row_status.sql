@@ -1,10 +1,103 @@
 {#-
-    The last two CTEs of every staging base model: versioned (version_rank of each row among
-    the rows of its key and reject_reason, in keep_order) and final (row_status: rejected when
-    a rule rejected the row, superseded when another version of the key is kept, else clean).
+    The raw columns of each raw table, in the order they are fingerprinted and rendered as text.
+    One list per table, shared by the table's base model and by int_rows_unattributed, which
+    reads the raw values of the few clean rows that are rejected on attribution again.
 -#}
-{% macro row_status_ctes(classified, key_columns, keep_order) -%}
-versioned as (
+{% macro raw_columns(table_name) -%}
+    {%- set columns = {
+        'crm.customers': [
+            'customer_id', 'email', 'phone', 'full_name', 'gender', 'birth_date', 'city', 'province',
+            'country_code', 'signup_at', 'acquisition_channel', 'referred_by_customer_id',
+            'member_level', 'marketing_opt_in', 'is_test_account', 'updated_at', '_loaded_at',
+        ],
+        'crm.nps_responses': ['response_id', 'customer_id', 'responded_at', 'score', 'comment', '_loaded_at'],
+        'shop.orders': [
+            'order_id', 'customer_id', 'ordered_at', 'status', 'currency', 'gross_amount',
+            'discount_amount', 'refunded_amount', 'sales_channel', 'updated_at', '_loaded_at',
+        ],
+        'shop.order_items': ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price', '_loaded_at'],
+        'shop.products': ['product_id', 'product_name', 'category', 'brand', '_loaded_at'],
+        'app.events': [
+            'event_id', 'customer_id', 'anonymous_id', 'event_type', 'occurred_at', 'session_id',
+            'platform', 'utm_source', 'utm_medium', 'utm_campaign', 'product_id', '_loaded_at',
+        ],
+        'marketing.campaigns': [
+            'campaign_id', 'campaign_name', 'channel', 'target_segment', 'starts_at', 'ends_at',
+            'conversion_window_days', '_loaded_at',
+        ],
+        'marketing.campaign_assignments': ['campaign_id', 'customer_id', 'variant', 'assigned_at', '_loaded_at'],
+    } -%}
+    {{ return(columns[table_name]) }}
+{%- endmacro %}
+
+
+{#- The raw columns of a table carried beside the typed ones as raw__<column>, so the few rows
+    that need a fingerprint or their raw text get it from the values as they arrived. -#}
+{% macro raw_columns_carried(table_name) -%}
+    {%- for column in raw_columns(table_name) %}
+        {{ column }} as raw__{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#-
+    The last CTEs of every staging base model: version_rank of each row among the rows of its
+    key and reject_reason (in keep_order), and row_status (rejected when a rule rejected the
+    row, superseded when another version of the key is kept, else clean).
+
+    Only rows that need it are ranked and fingerprinted: rejected rows and the rows of keys that
+    occur more than once. The other rows are the only row of their key, so their version_rank is
+    1 without a sort; sorting every row (with its raw text) made the window spill to disk and grow
+    faster than the data. raw_row_hash is computed for the ranked rows (it breaks ties and names a
+    quarantined row), raw_values for the rejected rows only (rejected_rows is its only reader;
+    int_rows_unattributed re-reads the raw values of the clean rows it rejects).
+
+    columns: the typed columns of the classified CTE (without the raw__ ones), in output order.
+-#}
+{% macro row_status_ctes(classified, columns, key_columns, keep_order, table_name) -%}
+repeated_keys as (
+
+    select {{ key_columns | join(', ') }}
+    from {{ classified }}
+    group by {{ key_columns | join(', ') }}
+    having count(*) > 1
+
+),
+
+flagged as {{ not_materialized() }} (
+
+    select
+        {{ classified }}.*,
+        (
+            {{ classified }}.reject_reason is not null
+            or repeated_keys.{{ key_columns[0] }} is not null
+        ) as needs_ranking
+    from {{ classified }}
+    left join repeated_keys
+        on
+        {%- for key_column in key_columns %}
+            {{ 'and ' if not loop.first }}{{ classified }}.{{ key_column }} = repeated_keys.{{ key_column }}
+        {%- endfor %}
+
+),
+
+fingerprinted as (
+
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        {{ row_fingerprint(raw_columns(table_name), 'raw__') }} as raw_row_hash,
+        case
+            when reject_reason is not null then {{ row_as_text(raw_columns(table_name), 'raw__') }}
+        end as raw_values,
+        reject_reason
+    from flagged
+    where needs_ranking
+
+),
+
+ranked as (
 
     select
         *,
@@ -12,7 +105,30 @@ versioned as (
             partition by {{ key_columns | join(', ') }}, reject_reason
             order by {{ keep_order }}
         ) as version_rank
-    from {{ classified }}
+    from fingerprinted
+
+),
+
+single_versions as (
+
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as raw_row_hash,
+        cast(null as {{ dbt.type_string() }}) as raw_values,
+        reject_reason,
+        cast(1 as {{ dbt.type_bigint() }}) as version_rank
+    from flagged
+    where not needs_ranking
+
+),
+
+versioned as (
+
+    select * from ranked
+    union all
+    select * from single_versions
 
 ),
 

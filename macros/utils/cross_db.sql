@@ -1,7 +1,12 @@
 {#- Engine differences, each behind adapter.dispatch with a default__ version. -#}
 
 {#- A UTC timestamp (naive) as wall-clock time in var reporting_timezone (naive). -#}
+{#- In UTC itself the wall-clock time is the timestamp: no conversion (it costs a time-zone lookup
+    per row of every read of the stg_ views). -#}
 {% macro to_local_timestamp(column) -%}
+    {%- if var('reporting_timezone') == 'UTC' -%}
+        {{ return(column) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('to_local_timestamp', 'customer_segments')(column)) }}
 {%- endmacro %}
 
@@ -53,23 +58,26 @@
 {%- endmacro %}
 
 
-{#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit. -#}
-{% macro row_fingerprint(columns) -%}
+{#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit.
+    prefix: the columns are read as <prefix><column> (a base model carries its raw columns
+    under a prefix beside the typed ones); the value is the same whatever the prefix. -#}
+{% macro row_fingerprint(columns, prefix='') -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
         {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
 
 
-{#- The raw values of a row as one readable text, kept with every rejected row. -#}
-{% macro row_as_text(columns) -%}
+{#- The raw values of a row as one readable text, kept with every rejected row (labels are the
+    column names without prefix). -#}
+{% macro row_as_text(columns, prefix='') -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
         {%- if not loop.last -%}{%- do parts.append("'; '") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
@@ -159,4 +167,24 @@ numbers_0_999 as (
             / (2 * nullif({{ count }}, 0))
         ) / 100.0 as {{ amount_type() }}
     )
+{%- endmacro %}
+
+
+{#- `not materialized` after `<cte> as` where the engine supports the hint. DuckDB materialises
+    a CTE that is read more than once, copying every row and column into memory; for a CTE over
+    a whole raw table (base models) re-reading it is far cheaper (100 k events: 0.6 instead of
+    3.4 GiB). Engines without the hint plan CTEs their own way. -#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'customer_segments')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro postgres__not_materialized() -%}
+    not materialized
 {%- endmacro %}

@@ -5,14 +5,25 @@
     (a redelivery of the same event_id) or rejected with a reason.
 -#}
 
-{%- set raw_columns = [
-    'event_id', 'customer_id', 'anonymous_id', 'event_type', 'occurred_at', 'session_id',
-    'platform', 'utm_source', 'utm_medium', 'utm_campaign', 'product_id', '_loaded_at',
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'event_id',
+    'customer_id',
+    'anonymous_id',
+    'session_id',
+    'product_id',
+    'event_type',
+    'platform',
+    'utm_source',
+    'utm_medium',
+    'utm_campaign',
+    'occurred_at',
+    'loaded_at',
 ] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('app', 'events') }}
 
@@ -39,9 +50,8 @@ typed as (
         {{ safe_cast('occurred_at', dbt.type_timestamp()) }} as occurred_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('app.events') }}
 
     from source
 
@@ -63,6 +73,12 @@ classified as (
 ),
 
 {#- kept version: first delivery wins -#}
-{{ row_status_ctes('classified', ['event_id'], 'loaded_at asc, raw_row_hash asc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['event_id'],
+    keep_order='loaded_at asc, raw_row_hash asc',
+    table_name='app.events'
+) }}
 
 select * from final

@@ -6,15 +6,32 @@
     stg_crm__customers keeps the clean rows; rejected_rows reports the rest.
 -#}
 
-{%- set raw_columns = [
-    'customer_id', 'email', 'phone', 'full_name', 'gender', 'birth_date', 'city', 'province',
-    'country_code', 'signup_at', 'acquisition_channel', 'referred_by_customer_id',
-    'member_level', 'marketing_opt_in', 'is_test_account', 'updated_at', '_loaded_at',
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'customer_id',
+    'referred_by_customer_id',
+    'email_normalized',
+    'phone_normalized',
+    'has_email',
+    'has_phone',
+    'full_name',
+    'gender',
+    'birth_date',
+    'city',
+    'province',
+    'country_code',
+    'acquisition_channel',
+    'member_level',
+    'is_marketing_opt_in',
+    'is_test_account',
+    'signup_at',
+    'updated_at',
+    'loaded_at',
 ] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('crm', 'customers') }}
 
@@ -52,9 +69,8 @@ typed as (
         {{ safe_cast('updated_at', dbt.type_timestamp()) }} as updated_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('crm.customers') }}
 
     from source
 
@@ -78,6 +94,12 @@ classified as (
 ),
 
 {#- kept version: newest version first; identical timestamps are broken by the row's fingerprint -#}
-{{ row_status_ctes('classified', ['customer_id'], 'updated_at desc, raw_row_hash desc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['customer_id'],
+    keep_order='updated_at desc, raw_row_hash desc',
+    table_name='crm.customers'
+) }}
 
 select * from final

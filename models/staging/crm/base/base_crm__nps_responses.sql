@@ -2,11 +2,19 @@
 
 {#- Every raw NPS answer, typed and classified clean / superseded (repeated response_id) / rejected. -#}
 
-{%- set raw_columns = ['response_id', 'customer_id', 'responded_at', 'score', 'comment', '_loaded_at'] %}
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'response_id',
+    'customer_id',
+    'score',
+    'response_comment',
+    'responded_at',
+    'loaded_at',
+] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('crm', 'nps_responses') }}
 
@@ -27,9 +35,8 @@ typed as (
         {{ safe_cast('responded_at', dbt.type_timestamp()) }} as responded_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('crm.nps_responses') }}
 
     from source
 
@@ -52,6 +59,12 @@ classified as (
 ),
 
 {#- kept version: latest load first -#}
-{{ row_status_ctes('classified', ['response_id'], 'loaded_at desc, raw_row_hash desc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['response_id'],
+    keep_order='loaded_at desc, raw_row_hash desc',
+    table_name='crm.nps_responses'
+) }}
 
 select * from final

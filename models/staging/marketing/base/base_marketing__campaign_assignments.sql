@@ -5,11 +5,18 @@
     campaign), superseded (a repeated assignment) or rejected.
 -#}
 
-{%- set raw_columns = ['campaign_id', 'customer_id', 'variant', 'assigned_at', '_loaded_at'] %}
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'campaign_id',
+    'customer_id',
+    'variant',
+    'assigned_at',
+    'loaded_at',
+] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('marketing', 'campaign_assignments') }}
 
@@ -29,9 +36,8 @@ typed as (
         {{ safe_cast('assigned_at', dbt.type_timestamp()) }} as assigned_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('marketing.campaign_assignments') }}
 
     from source
 
@@ -53,6 +59,12 @@ classified as (
 ),
 
 {#- kept version: the first assignment stands: re-randomising a customer would bias the test -#}
-{{ row_status_ctes('classified', ['campaign_id', 'customer_id'], 'assigned_at asc, raw_row_hash asc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['campaign_id', 'customer_id'],
+    keep_order='assigned_at asc, raw_row_hash asc',
+    table_name='marketing.campaign_assignments'
+) }}
 
 select * from final

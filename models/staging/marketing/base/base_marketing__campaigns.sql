@@ -2,14 +2,21 @@
 
 {#- Every raw campaign row, classified clean / superseded (repeated id) / rejected. -#}
 
-{%- set raw_columns = [
-    'campaign_id', 'campaign_name', 'channel', 'target_segment', 'starts_at', 'ends_at',
-    'conversion_window_days', '_loaded_at',
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'campaign_id',
+    'campaign_name',
+    'channel',
+    'target_segment',
+    'conversion_window_days',
+    'starts_at',
+    'ends_at',
+    'loaded_at',
 ] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('marketing', 'campaigns') }}
 
@@ -34,9 +41,8 @@ typed as (
         {{ safe_cast('ends_at', dbt.type_timestamp()) }} as ends_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('marketing.campaigns') }}
 
     from source
 
@@ -58,6 +64,12 @@ classified as (
 ),
 
 {#- kept version: latest load first -#}
-{{ row_status_ctes('classified', ['campaign_id'], 'loaded_at desc, raw_row_hash desc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['campaign_id'],
+    keep_order='loaded_at desc, raw_row_hash desc',
+    table_name='marketing.campaigns'
+) }}
 
 select * from final

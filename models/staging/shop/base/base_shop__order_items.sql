@@ -2,11 +2,19 @@
 
 {#- Every raw order line, typed and classified clean / superseded (repeated id) / rejected. -#}
 
-{%- set raw_columns = ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price', '_loaded_at'] %}
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'order_item_id',
+    'order_id',
+    'product_id',
+    'quantity',
+    'unit_price',
+    'loaded_at',
+] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('shop', 'order_items') }}
 
@@ -27,9 +35,8 @@ typed as (
         -- timestamps
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('shop.order_items') }}
 
     from source
 
@@ -51,6 +58,12 @@ classified as (
 ),
 
 {#- kept version: latest load first -#}
-{{ row_status_ctes('classified', ['order_item_id'], 'loaded_at desc, raw_row_hash desc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['order_item_id'],
+    keep_order='loaded_at desc, raw_row_hash desc',
+    table_name='shop.order_items'
+) }}
 
 select * from final

@@ -6,14 +6,25 @@
     rejected with a reason.
 -#}
 
-{%- set raw_columns = [
-    'order_id', 'customer_id', 'ordered_at', 'status', 'currency', 'gross_amount',
-    'discount_amount', 'refunded_amount', 'sales_channel', 'updated_at', '_loaded_at',
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'order_id',
+    'customer_id',
+    'order_status',
+    'raw_status',
+    'currency_code',
+    'sales_channel',
+    'gross_amount',
+    'raw_discount_amount',
+    'raw_refunded_amount',
+    'ordered_at',
+    'updated_at',
+    'loaded_at',
 ] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('shop', 'orders') }}
 
@@ -42,9 +53,8 @@ typed as (
         {{ safe_cast('updated_at', dbt.type_timestamp()) }} as updated_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('shop.orders') }}
 
     from source
 
@@ -73,6 +83,12 @@ classified as (
 ),
 
 {#- kept version: newest version first; a version without updated_at counts as its ordered_at -#}
-{{ row_status_ctes('classified', ['order_id'], 'coalesce(updated_at, ordered_at) desc, raw_row_hash desc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['order_id'],
+    keep_order='coalesce(updated_at, ordered_at) desc, raw_row_hash desc',
+    table_name='shop.orders'
+) }}
 
 select * from final

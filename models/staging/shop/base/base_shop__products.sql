@@ -2,11 +2,18 @@
 
 {#- Every raw product row, classified clean / superseded (repeated id) / rejected. -#}
 
-{%- set raw_columns = ['product_id', 'product_name', 'category', 'brand', '_loaded_at'] %}
+{#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
+{%- set typed_columns = [
+    'product_id',
+    'product_name',
+    'category',
+    'brand',
+    'loaded_at',
+] %}
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ raw_source('shop', 'products') }}
 
@@ -26,9 +33,8 @@ typed as (
         -- timestamps
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
-        -- audit
-        {{ row_fingerprint(raw_columns) }} as raw_row_hash,
-        {{ row_as_text(raw_columns) }} as raw_values
+        -- raw values as they arrived (fingerprint and text of the rows that need them)
+        {{ raw_columns_carried('shop.products') }}
 
     from source
 
@@ -46,6 +52,12 @@ classified as (
 ),
 
 {#- kept version: latest load first -#}
-{{ row_status_ctes('classified', ['product_id'], 'loaded_at desc, raw_row_hash desc') }}
+{{ row_status_ctes(
+    classified='classified',
+    columns=typed_columns,
+    key_columns=['product_id'],
+    keep_order='loaded_at desc, raw_row_hash desc',
+    table_name='shop.products'
+) }}
 
 select * from final
