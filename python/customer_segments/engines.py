@@ -63,13 +63,20 @@ def table_differences(name: str, left: Sequence[Row], right: Sequence[Row], limi
     return [f"{name}: {len(a)} vs {len(b)} rows; only in duckdb {only_left}; only in {other} {only_right}"]
 
 
+# Marts that are not models: views a model's post-hook creates, keyed by that model.
+POST_HOOK_VIEWS = {"customer_tags": "customer_tags_wide"}
+
+
 def mart_tables(manifest_path: Path) -> list[str]:
+    """Every mart model of the manifest, plus the views their post-hooks create."""
     manifest = json.loads(manifest_path.read_text())
-    return sorted(
+    models = {
         node["alias"] for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["path"].startswith("marts/")
         and node["config"].get("materialized") != "ephemeral"
-    )
+    }
+    views = {view for model, view in POST_HOOK_VIEWS.items() if model in models}
+    return sorted(models | views)
 
 
 def free_port() -> int:

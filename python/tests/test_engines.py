@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from customer_segments.engines import main, normalise_rows, spark_conf, spark_select_sql, table_differences
+from customer_segments.engines import (
+    main,
+    mart_tables,
+    normalise_rows,
+    spark_conf,
+    spark_select_sql,
+    table_differences,
+)
 
 
 def test_rows_compare_regardless_of_order_and_engine_types() -> None:
@@ -56,3 +64,16 @@ def test_spark_select_keeps_the_duckdb_column_order() -> None:
 def test_engine_option_accepts_only_known_engines() -> None:
     with pytest.raises(SystemExit):
         main(["--engines", "oracle"])
+
+
+def test_marts_include_the_views_their_post_hooks_create(tmp_path: Path) -> None:
+    nodes = {
+        "model.p.customer_tags": {"alias": "customer_tags", "resource_type": "model",
+                                  "path": "marts/tags/customer_tags.sql", "config": {"materialized": "table"}},
+        "model.p.int_x": {"alias": "int_x", "resource_type": "model",
+                          "path": "intermediate/int_x.sql", "config": {"materialized": "table"}},
+        "seed.p.s": {"alias": "s", "resource_type": "seed", "path": "marts/s.csv", "config": {}},
+    }
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": nodes}))
+    assert mart_tables(manifest) == ["customer_tags", "customer_tags_wide"]
