@@ -66,9 +66,13 @@ bench: $(STAMP)
 	$(BIN)/python -m customer_segments bench --customers $(BENCH_SCALES) --seed $(BENCH_SEED) \
 		--out bench/results --cache bench/cache --no-progress
 
-## test-engines: build and test the demo on PostgreSQL too and prove every mart equals DuckDB's
+## test-engines: build and test the demo on PostgreSQL and local Spark too and prove every mart
+## equals DuckDB's (ENGINES="spark" runs only some)
+ENGINES ?= postgres spark
 test-engines: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-engines.txt
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
-	$(BIN)/python -m customer_segments.engines
+	@command -v java >/dev/null || { echo "make test-engines: Spark needs Java 17 and \`java\` is not on PATH \
+		(Debian: apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
+	$(BIN)/python -m customer_segments.engines --engines $(ENGINES)

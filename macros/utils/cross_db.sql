@@ -188,3 +188,19 @@ numbers_0_999 as (
 {% macro postgres__not_materialized() -%}
     not materialized
 {%- endmacro %}
+
+
+{#- numerator / denominator as a 64-bit float. Spark divides decimals (and so `n * 1.0 / d`) with
+    only 6 decimals of scale, so there both sides are cast to double first; other engines keep
+    their division (DuckDB divides decimals in floating point already). -#}
+{% macro divide_as_double(numerator, denominator) -%}
+    {{ return(adapter.dispatch('divide_as_double', 'customer_segments')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__divide_as_double(numerator, denominator) -%}
+    ({{ numerator }}) * 1.0 / ({{ denominator }})
+{%- endmacro %}
+
+{% macro spark__divide_as_double(numerator, denominator) -%}
+    cast({{ numerator }} as double) / cast({{ denominator }} as double)
+{%- endmacro %}

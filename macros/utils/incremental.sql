@@ -39,3 +39,37 @@
         on changed_map.source_customer_id = changed_customers.customer_id
     where changed_customers.loaded_at > ({{ incremental_watermark('loaded_at') }})
 {%- endmacro %}
+
+
+{#- The materialisation of the key-based incremental facts (unique_key order_id / event_id):
+    incremental where the engine can delete or merge rows by key; a full table rebuild on Spark
+    without Delta, where insert_overwrite replaces whole partitions and no partition column
+    groups an order's versions, so an incremental run could drop or duplicate rows. -#}
+{% macro fact_materialization() -%}
+    {{ return(adapter.dispatch('fact_materialization', 'customer_segments')()) }}
+{%- endmacro %}
+
+{% macro default__fact_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__fact_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+
+{#- partition_by of an incremental model whose unique_key is a date it rebuilds whole
+    (customer_segment_history by as_of_date, tag_coverage_history by computed_for_date): on
+    Spark insert_overwrite then replaces exactly the partitions of the rebuilt dates, as
+    delete+insert by that key does elsewhere; none on other engines. -#}
+{% macro date_key_partition_by(column) -%}
+    {{ return(adapter.dispatch('date_key_partition_by', 'customer_segments')(column)) }}
+{%- endmacro %}
+
+{% macro default__date_key_partition_by(column) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro spark__date_key_partition_by(column) -%}
+    {{ return([column]) }}
+{%- endmacro %}

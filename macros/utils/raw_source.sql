@@ -28,7 +28,7 @@
 
 {% macro default__read_raw_file(raw_path, table_name) -%}
     {{ exceptions.raise_compiler_error(
-        "var raw_path is supported on DuckDB only (adapter '" ~ target.type ~ "'): load the files "
+        "var raw_path is supported on DuckDB and Spark only (adapter '" ~ target.type ~ "'): load the files "
         ~ "into tables and point the sources at them with vars raw_database / raw_schema."
     ) }}
 {%- endmacro %}
@@ -47,4 +47,18 @@
             "var raw_format must be 'parquet' or 'csv', got '" ~ raw_format ~ "'"
         ) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Spark reads Parquet files by path; CSV is not supported there (Spark's path-based CSV reader
+    has no header option in SQL): convert the files to Parquet or load them into tables. -#}
+{% macro spark__read_raw_file(raw_path, table_name) -%}
+    {%- set raw_format = var('raw_format', 'parquet') | lower -%}
+    {%- if raw_format != 'parquet' -%}
+        {{ exceptions.raise_compiler_error(
+            "var raw_format '" ~ raw_format ~ "' is not supported on Spark: use parquet files, or load "
+            ~ "the files into tables and point the sources at them with vars raw_database / raw_schema."
+        ) }}
+    {%- endif -%}
+    parquet.`{{ raw_path | string | replace("`", "``") }}/{{ table_name }}.parquet`
 {%- endmacro %}

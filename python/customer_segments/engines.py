@@ -1,9 +1,10 @@
 """Build the demo on other engines and prove every mart is identical to DuckDB's.
 
-``python -m customer_segments.engines`` starts a throw-away PostgreSQL server (initdb in a
-temporary directory, a free local port, stopped and deleted afterwards), builds and tests the
-project on it and on a fresh embedded DuckDB, and compares every mart row for row: the same
-rows, amounts equal to the cent, other numbers to 1e-9.
+``python -m customer_segments.engines`` builds and tests the project on a fresh embedded DuckDB,
+then on a throw-away PostgreSQL server (initdb in a temporary directory, a free local port,
+stopped and deleted afterwards) and on local Spark (dbt-spark's ``session`` method, warehouse and
+Derby metastore in the same temporary directory), and compares every mart row for row: the same
+rows, amounts equal to the cent, other numbers to 1e-9. ``--engines spark`` runs only some.
 """
 
 from __future__ import annotations
@@ -51,23 +52,31 @@ def normalise_rows(rows: Sequence[Row]) -> list[Row]:
     return sorted(normalised, key=lambda row: tuple((v is None, str(v)) for v in row))
 
 
-def table_differences(name: str, left: Sequence[Row], right: Sequence[Row], limit: int = 3) -> list[str]:
+def table_differences(name: str, left: Sequence[Row], right: Sequence[Row], limit: int = 3,
+                      other: str = "other") -> list[str]:
     """Human-readable differences between two row sets (empty when equal)."""
     a, b = normalise_rows(left), normalise_rows(right)
     if a == b:
         return []
     only_left = [row for row in a if row not in set(b)][:limit]
     only_right = [row for row in b if row not in set(a)][:limit]
-    return [f"{name}: {len(a)} vs {len(b)} rows; only in duckdb {only_left}; only in other {only_right}"]
+    return [f"{name}: {len(a)} vs {len(b)} rows; only in duckdb {only_left}; only in {other} {only_right}"]
+
+
+# Marts that are not models: views a model's post-hook creates, keyed by that model.
+POST_HOOK_VIEWS = {"customer_tags": "customer_tags_wide"}
 
 
 def mart_tables(manifest_path: Path) -> list[str]:
+    """Every mart model of the manifest, plus the views their post-hooks create."""
     manifest = json.loads(manifest_path.read_text())
-    return sorted(
+    models = {
         node["alias"] for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["path"].startswith("marts/")
         and node["config"].get("materialized") != "ephemeral"
-    )
+    }
+    views = {view for model, view in POST_HOOK_VIEWS.items() if model in models}
+    return sorted(models | views)
 
 
 def free_port() -> int:
@@ -161,38 +170,133 @@ def fetch_duckdb(path: Path, table: str) -> list[Row]:
         con.close()
 
 
-def run(workdir: Path) -> list[str]:
-    """Build on DuckDB and Postgres, compare every mart; the list of differences."""
-    reference = DbtProject(workdir / "duckdb")
-    reference.workdir.mkdir()
-    reference.run("build")
-    tables = mart_tables(reference.workdir / "target" / "manifest.json")
+def duckdb_columns(path: Path, table: str) -> list[str]:
+    """The mart's columns in DuckDB's order (Spark moves partition columns to the end)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cursor = con.execute(f'select * from main."{table}" limit 0')
+        return [column[0] for column in cursor.description]
+    finally:
+        con.close()
+
+
+def spark_conf(spark_dir: Path, cores: int = 2) -> dict[str, str]:
+    """Settings of a Spark session that sees the tables the profile's spark target wrote:
+    the same warehouse folder, Derby metastore and UTC clock (profiles.yml, target spark)."""
+    return {
+        "spark.master": f"local[{cores}]",
+        "spark.sql.warehouse.dir": str(spark_dir / "warehouse"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL":
+            f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true",
+        "spark.driver.extraJavaOptions": f"-Duser.timezone=UTC -Dderby.system.home={spark_dir}",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+    }
+
+
+def spark_select_sql(table: str, columns: Sequence[str]) -> str:
+    """A select of the mart's columns in the given order, backquoted for Spark."""
+    return f"select {', '.join(f'`{column}`' for column in columns)} from main.`{table}`"
+
+
+@contextlib.contextmanager
+def spark_session(spark_dir: Path) -> Iterator[Any]:
+    """A local Spark session on the build's metastore. Derby admits one JVM at a time, so
+    this opens only after dbt (whose session method runs Spark in its own process) exited.
+    Python reads Spark timestamps in the process's local zone: UTC here, as in the build."""
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in spark_conf(spark_dir).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def fetch_spark(session: Any, table: str, columns: Sequence[str]) -> list[Row]:
+    return [tuple(row) for row in session.sql(spark_select_sql(table, columns)).collect()]
+
+
+def require_java() -> None:
+    if shutil.which("java") is None:
+        raise RuntimeError("Spark needs Java 17 (`java` not found on PATH): install openjdk-17-jre-headless")
+
+
+def timed_build(project: DbtProject, *args: str) -> str:
+    """Run ``dbt build`` and describe it: wall time and the number of nodes it ran."""
+    project.workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    project.run("build", *args)
+    seconds = time.perf_counter() - started
+    nodes = len(project.run_results()["results"])
+    return f"dbt build {seconds:.0f} s, {nodes} nodes"
+
+
+def compare_postgres(workdir: Path, reference: Path, tables: Sequence[str]) -> list[str]:
     differences: list[str] = []
     with postgres_server(workdir / "postgres-server") as server:
         os.environ.update(server.env)
-        other = DbtProject(workdir / "postgres")
-        other.workdir.mkdir()
-        other.run("build", "--target", "postgres")
+        built = timed_build(DbtProject(workdir / "postgres"), "--target", "postgres")
         for table in tables:
-            differences += table_differences(table, fetch_duckdb(reference.duckdb_path, table),
-                                             fetch_postgres(server, table))
-        print(f"postgres: compared {len(tables)} marts: {', '.join(tables)}")
+            differences += table_differences(table, fetch_duckdb(reference, table),
+                                             fetch_postgres(server, table), other="postgres")
+        print(f"postgres: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
+    return differences
+
+
+def compare_spark(workdir: Path, reference: Path, tables: Sequence[str]) -> list[str]:
+    require_java()
+    spark_dir = workdir / "spark"
+    spark_dir.mkdir()
+    os.environ["CUSTOMER_SEGMENTS_SPARK_DIR"] = str(spark_dir)
+    built = timed_build(DbtProject(workdir / "spark-dbt"), "--target", "spark")
+    differences: list[str] = []
+    with spark_session(spark_dir) as session:
+        for table in tables:
+            columns = duckdb_columns(reference, table)
+            differences += table_differences(table, fetch_duckdb(reference, table),
+                                             fetch_spark(session, table, columns), other="spark")
+    print(f"spark: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
+    return differences
+
+
+ENGINES = {"postgres": compare_postgres, "spark": compare_spark}
+
+
+def run(workdir: Path, engines: Sequence[str] = tuple(ENGINES)) -> list[str]:
+    """Build on DuckDB and each engine, compare every mart; the list of differences."""
+    reference = DbtProject(workdir / "duckdb")
+    print(f"duckdb: {timed_build(reference)}", flush=True)
+    tables = mart_tables(reference.workdir / "target" / "manifest.json")
+    differences: list[str] = []
+    for engine in engines:
+        differences += ENGINES[engine](workdir, reference.duckdb_path, tables)
     return differences
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m customer_segments.engines", description=__doc__)
-    parser.parse_args(argv)
+    parser.add_argument("--engines", nargs="+", choices=sorted(ENGINES), default=list(ENGINES),
+                        help="engines to compare with DuckDB (default: all)")
+    args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="customer_segments_engines_"))
     workdir.chmod(0o755)  # the postgres system user must reach its data directory inside
+    started = time.perf_counter()
     try:
-        differences = run(workdir)
+        differences = run(workdir, args.engines)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print(f"total {time.perf_counter() - started:.0f} s")
     if differences:
         print("marts differ between engines:\n" + "\n".join(differences))
         return 1
-    print("every mart is identical on duckdb and postgres")
+    print(f"every mart is identical on duckdb and {' and '.join(args.engines)}")
     return 0
 
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
-from customer_segments.engines import normalise_rows, table_differences
+import pytest
+
+from customer_segments.engines import (
+    main,
+    mart_tables,
+    normalise_rows,
+    spark_conf,
+    spark_select_sql,
+    table_differences,
+)
 
 
 def test_rows_compare_regardless_of_order_and_engine_types() -> None:
@@ -26,3 +37,43 @@ def test_a_cent_is_a_difference() -> None:
 def test_a_missing_row_is_a_difference() -> None:
     assert table_differences("t", [("a",), ("a",)], [("a",)]) != []
     assert table_differences("t", [(None,)], [(None,)]) == []
+
+
+def test_differences_name_the_other_engine() -> None:
+    differences = table_differences("t", [("a",)], [("b",)], other="spark")
+    assert len(differences) == 1
+    assert "only in duckdb [('a',)]" in differences[0]
+    assert "only in spark [('b',)]" in differences[0]
+
+
+def test_spark_reads_the_build_metastore_and_warehouse_in_utc(tmp_path: Path) -> None:
+    conf = spark_conf(tmp_path / "spark", cores=2)
+    assert conf["spark.master"] == "local[2]"
+    assert conf["spark.sql.warehouse.dir"] == str(tmp_path / "spark" / "warehouse")
+    assert conf["spark.hadoop.javax.jdo.option.ConnectionURL"] == (
+        f"jdbc:derby:;databaseName={tmp_path / 'spark' / 'metastore_db'};create=true")
+    assert conf["spark.sql.session.timeZone"] == "UTC"
+    assert "-Duser.timezone=UTC" in conf["spark.driver.extraJavaOptions"]
+
+
+def test_spark_select_keeps_the_duckdb_column_order() -> None:
+    assert spark_select_sql("customer_segment_history", ["customer_key", "as_of_date"]) == (
+        "select `customer_key`, `as_of_date` from main.`customer_segment_history`")
+
+
+def test_engine_option_accepts_only_known_engines() -> None:
+    with pytest.raises(SystemExit):
+        main(["--engines", "oracle"])
+
+
+def test_marts_include_the_views_their_post_hooks_create(tmp_path: Path) -> None:
+    nodes = {
+        "model.p.customer_tags": {"alias": "customer_tags", "resource_type": "model",
+                                  "path": "marts/tags/customer_tags.sql", "config": {"materialized": "table"}},
+        "model.p.int_x": {"alias": "int_x", "resource_type": "model",
+                          "path": "intermediate/int_x.sql", "config": {"materialized": "table"}},
+        "seed.p.s": {"alias": "s", "resource_type": "seed", "path": "marts/s.csv", "config": {}},
+    }
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": nodes}))
+    assert mart_tables(manifest) == ["customer_tags", "customer_tags_wide"]

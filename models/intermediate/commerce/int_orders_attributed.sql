@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=fact_materialization(),
         unique_key='order_id',
         incremental_strategy=fact_incremental_strategy(),
         on_schema_change='append_new_columns',

@@ -199,8 +199,12 @@ final as (
         cast(months_since_first_purchase as {{ dbt.type_int() }}) as months_since_first_purchase,
         cast(cohort_size as {{ dbt.type_int() }}) as cohort_size,
         cast(customers_purchasing as {{ dbt.type_int() }}) as customers_purchasing,
-        cast(customers_purchasing * 1.0 / cohort_size as {{ type_double() }}) as retention_rate,
-        cast(repeat_customers * 1.0 / cohort_size as {{ type_double() }}) as repurchase_rate,
+        cast(
+            {{ divide_as_double('customers_purchasing', 'cohort_size') }} as {{ type_double() }}
+        ) as retention_rate,
+        cast(
+            {{ divide_as_double('repeat_customers', 'cohort_size') }} as {{ type_double() }}
+        ) as repurchase_rate,
         cast(cumulative_net_revenue as {{ amount_type() }}) as cumulative_net_revenue,
         {{ divide_amount('cumulative_net_revenue', 'cohort_size') }}
             as cumulative_net_revenue_per_customer

@@ -3,6 +3,7 @@
         materialized='incremental',
         unique_key='as_of_date',
         incremental_strategy=fact_incremental_strategy(),
+        partition_by=date_key_partition_by('as_of_date'),
         on_schema_change='append_new_columns',
     )
 }}

@@ -139,14 +139,16 @@ final as (
         -- customers
         cast(coalesce(per_label.customers, 0) as {{ dbt.type_int() }}) as customers,
         cast(
-            coalesce(per_label.customers, 0) * 1.0 / nullif(per_segmentation.customers, 0)
+            {{ divide_as_double(
+                'coalesce(per_label.customers, 0)', 'nullif(per_segmentation.customers, 0)'
+            ) }}
             as {{ type_double() }}
         ) as share_of_customers,
 
         -- revenue
         cast(coalesce(per_label.revenue, 0) as {{ amount_type() }}) as revenue,
         cast(
-            coalesce(per_label.revenue, 0) * 1.0 / nullif(per_segmentation.revenue, 0)
+            {{ divide_as_double('coalesce(per_label.revenue, 0)', 'nullif(per_segmentation.revenue, 0)') }}
             as {{ type_double() }}
         ) as share_of_revenue,
         {{ divide_amount('per_label.revenue', 'per_label.purchases') }}
@@ -155,7 +157,8 @@ final as (
         -- behaviour
         cast(per_label.average_recency_days as {{ type_double() }}) as average_recency_days,
         cast(
-            per_label.repeat_customers * 1.0 / nullif(per_label.customers, 0) as {{ type_double() }}
+            {{ divide_as_double('per_label.repeat_customers', 'nullif(per_label.customers, 0)') }}
+            as {{ type_double() }}
         ) as repurchase_rate
 
     from labels

@@ -3,6 +3,7 @@
         materialized='incremental',
         unique_key='computed_for_date',
         incremental_strategy=fact_incremental_strategy(),
+        partition_by=date_key_partition_by('computed_for_date'),
         on_schema_change='append_new_columns',
     )
 }}
