@@ -198,63 +198,38 @@ unattributed_assignments as (
 
 raw_orders_of_keys as (
 
-    select distinct
-        {{ clean_text('order_id') }} as order_id,
-        {{ row_fingerprint(raw_columns('shop.orders')) }} as raw_row_hash,
-        {{ row_as_text(raw_columns('shop.orders')) }} as raw_values
-    from raw_orders
-    where {{ clean_text('order_id') }} in (select unattributed_orders.order_id from unattributed_orders)
+    {{ raw_rows_of_keys('raw_orders', 'shop.orders', ['order_id'], 'order_id', 'unattributed_orders') }}
 
 ),
 
 raw_items_of_keys as (
 
-    select distinct
-        {{ clean_text('order_item_id') }} as order_item_id,
-        {{ row_fingerprint(raw_columns('shop.order_items')) }} as raw_row_hash,
-        {{ row_as_text(raw_columns('shop.order_items')) }} as raw_values
-    from raw_order_items
-    where
-        {{ clean_text('order_item_id') }}
-        in (select unattributed_items.order_item_id from unattributed_items)
+    {{ raw_rows_of_keys(
+        'raw_order_items', 'shop.order_items', ['order_item_id'], 'order_item_id', 'unattributed_items'
+    ) }}
 
 ),
 
 raw_events_of_keys as (
 
-    select distinct
-        {{ clean_text('event_id') }} as event_id,
-        {{ row_fingerprint(raw_columns('app.events')) }} as raw_row_hash,
-        {{ row_as_text(raw_columns('app.events')) }} as raw_values
-    from raw_events
-    where {{ clean_text('event_id') }} in (select unattributed_events.event_id from unattributed_events)
+    {{ raw_rows_of_keys('raw_events', 'app.events', ['event_id'], 'event_id', 'unattributed_events') }}
 
 ),
 
 raw_responses_of_keys as (
 
-    select distinct
-        {{ clean_text('response_id') }} as response_id,
-        {{ row_fingerprint(raw_columns('crm.nps_responses')) }} as raw_row_hash,
-        {{ row_as_text(raw_columns('crm.nps_responses')) }} as raw_values
-    from raw_nps_responses
-    where
-        {{ clean_text('response_id') }}
-        in (select unattributed_responses.response_id from unattributed_responses)
+    {{ raw_rows_of_keys(
+        'raw_nps_responses', 'crm.nps_responses', ['response_id'], 'response_id', 'unattributed_responses'
+    ) }}
 
 ),
 
 raw_assignments_of_keys as (
 
-    select distinct
-        {{ clean_text('campaign_id') }} as campaign_id,
-        {{ clean_text('customer_id') }} as customer_id,
-        {{ row_fingerprint(raw_columns('marketing.campaign_assignments')) }} as raw_row_hash,
-        {{ row_as_text(raw_columns('marketing.campaign_assignments')) }} as raw_values
-    from raw_assignments
-    where
-        {{ clean_text('customer_id') }}
-        in (select unattributed_assignments.customer_id from unattributed_assignments)
+    {{ raw_rows_of_keys(
+        'raw_assignments', 'marketing.campaign_assignments', ['campaign_id', 'customer_id'],
+        'customer_id', 'unattributed_assignments'
+    ) }}
 
 ),
 
