@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: build test install lint dbt-build pytest docs demo-data clean test-engines
+.PHONY: build test install lint dbt-build pytest docs demo-data clean test-engines daily
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ install: $(STAMP)
 ## build: set up the environment and build every model, seed and test on the demo data
 build: $(STAMP)
 	$(DBT) build
+
+## daily: the scheduled job after new raw rows land - incremental build; data tests of the
+## fact-sized models on the newest day of loads; no unit tests (they test SQL, not data: CI runs them)
+daily: $(STAMP)
+	$(DBT) build --exclude-resource-type unit_test --vars '{data_test_recent_days: 1}'
 
 ## test: everything that guards the project (lint, dbt build with all tests, pytest)
 test: lint dbt-build pytest

@@ -73,3 +73,30 @@
 {% macro spark__date_key_partition_by(column) -%}
     {{ return([column]) }}
 {%- endmacro %}
+
+
+{#- The incremental key of a fact-sized staging base model: its business key, with every row
+    without one (all rejected) in one group of their own. clean_text turns '' into null, so ''
+    is never a real key. -#}
+{% macro version_group(key_column) -%}
+    coalesce({{ key_column }}, '')
+{%- endmacro %}
+
+
+{#- The rows of a staging base model an incremental run reclassifies: every row, old or new, of
+    a version group (key) with a row loaded since the model's watermark, or with a load time
+    that does not parse. Each such group is classified and ranked whole, exactly as in a full
+    build, and replaces its earlier rows (delete+insert by version_group); groups without a
+    new row are left as they are. Nothing on a full build or on engines that rebuild the table.
+    typed: the CTE of typed rows, with loaded_at and version_group. -#}
+{% macro changed_version_groups_filter(typed) -%}
+    {%- if is_incremental() %}
+    where version_group in (
+        select loaded_since.version_group
+        from {{ typed }} as loaded_since
+        where
+            loaded_since.loaded_at is null
+            or loaded_since.loaded_at > ({{ incremental_watermark('loaded_at') }})
+    )
+    {%- endif %}
+{%- endmacro %}

@@ -4,6 +4,7 @@ events, a new customer) equals a full refresh on the same data, mart for mart, r
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from customer_segments.benchmark.run import DAILY_ARGS, DAILY_VARS
 from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
 
 SEEDS_RAW = PROJECT_DIR / "seeds" / "raw"
@@ -92,7 +94,27 @@ def _append_a_day(raw: Path) -> str:
         for i, buyer in enumerate(buyers):
             f.write(f"E7700000000{i:02d},{buyer},A77{i},login,2026-07-01 0{i}:30:00,S77{i},ios,,,,,"
                     f"2026-07-02 02:00:00\n")
+    # rows the staging base models reclassify on an incremental run: a redelivery of an old event
+    # (superseded: the first delivery is kept), an event without an id and one without a load
+    # time (rejected), and a new version of an old order item (it replaces the old one)
+    _append_new_version(raw / "events.csv", "event_id", {})
+    with open(raw / "events.csv", "a", encoding="utf-8") as f:
+        f.write(f",{buyers[0]},A770,login,2026-07-01 08:30:00,S770,ios,,,,,2026-07-02 02:00:00\n")
+        f.write(f"E770000000099,{buyers[0]},A770,login,2026-07-01 08:40:00,S770,ios,,,,,\n")
+    _append_new_version(raw / "order_items.csv", "order_item_id", {"quantity": "3"})
     return str(order_id)
+
+
+def _append_new_version(path: Path, key: str, changes: dict[str, str]) -> None:
+    """Append the first row of a raw CSV again, loaded on 2026-07-02, with ``changes``."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields = list(reader.fieldnames or [])
+        first = next(reader)
+    assert first[key], f"{path.name}: the first row has no {key}"
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        csv.DictWriter(f, fields, lineterminator="\n").writerow(
+            {**first, **changes, "_loaded_at": "2026-07-02 02:00:00"})
 
 
 def _mart_tables(manifest_path: Path) -> list[str]:
@@ -117,7 +139,8 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     """))
 
     refunded = _append_a_day(raw)
-    incremental.run("build", "--exclude", "path:seeds/raw")
+    # the daily job (make daily): no unit tests, fact-sized models data-tested on the newest loads
+    incremental.run("build", "--exclude", "path:seeds/raw", *DAILY_ARGS, extra_vars=DAILY_VARS)
     full = DbtProject(tmp_path / "full", vars=settings)
     (tmp_path / "full").mkdir()
     full.run("build", "--exclude", "path:seeds/raw", "--full-refresh")
@@ -134,7 +157,30 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     assert rows(incremental.duckdb_path, "select as_of_date::varchar from main.int_as_of_date_resolved") == [
         ("2026-07-01",)]
 
-    tables = _mart_tables(tmp_path / "full" / "target" / "manifest.json")
+    # the staging base models ran incrementally: only the keys with a new row were reclassified
+    for path in ("app/base/base_app__events.sql", "shop/base/base_shop__orders.sql",
+                 "shop/base/base_shop__order_items.sql"):
+        compiled = (tmp_path / "incremental" / "target" / "compiled" / "customer_segments" / "models" / "staging"
+                    / path).read_text()
+        assert "where version_group in (" in compiled, path
+    assert rows(incremental.duckdb_path, """
+        select row_status, count(*) from main.base_app__events
+        where event_id = (select event_id from main.base_app__events where loaded_at = '2026-07-02 02:00:00'
+                          and row_status = 'superseded')
+        group by 1 order by 1
+    """) == [("clean", 1), ("superseded", 1)]
+    assert rows(incremental.duckdb_path, """
+        select row_status, quantity from main.base_shop__order_items
+        where order_item_id = (select min(order_item_id) from main.base_shop__order_items
+                               where loaded_at = '2026-07-02 02:00:00' and quantity = 3 and row_status = 'clean'
+                                 and order_item_id not like 'OI77%')
+        order by loaded_at
+    """)[-1] == ("clean", 3)
+
+    # every incremental model, the staging base models included, equals its full refresh
+    tables = _mart_tables(tmp_path / "full" / "target" / "manifest.json") + [
+        "base_app__events", "base_shop__orders", "base_shop__order_items",
+        "int_events_attributed", "int_orders_attributed"]
     assert {"customers", "customer_segment_history", "segment_migrations", "cohort_retention"} <= set(tables)
     con = duckdb.connect()
     con.execute(f"attach '{incremental.duckdb_path}' as incremental (read_only)")
@@ -160,3 +206,29 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
         if only_one_side:
             differences[name] = only_one_side
     assert differences == {}
+    con.close()
+
+    _assert_daily_tests_scan_the_newest_loads(tmp_path)
+
+
+def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
+    """The daily job's unique test of int_events_attributed sees a duplicate among the newest
+    loads and not one among rows loaded long before; the full build's sees both."""
+    test_path = Path("target/compiled/customer_segments/models/intermediate/engagement/"
+                     "_engagement__models.yml/unique_int_events_attributed_event_id.sql")
+    daily_sql = (tmp_path / "incremental" / test_path).read_text()
+    full_sql = (tmp_path / "full" / test_path).read_text()
+    assert "newest.loaded_at" in daily_sql and "newest.loaded_at" not in full_sql
+    con = duckdb.connect(str(tmp_path / "incremental" / "customer_segments.duckdb"))
+    try:
+        for loaded_at in ("2026-07-02 02:00:00", "2024-07-02 02:00:00"):
+            con.execute(f"""
+                insert into main.int_events_attributed
+                select * from main.int_events_attributed
+                where event_id = (select min(event_id) from main.int_events_attributed
+                                  where loaded_at = '{loaded_at}')""")
+        failing = {name: con.execute(f"select count(*) from ({sql})").fetchone()[0]
+                   for name, sql in (("daily", daily_sql), ("full", full_sql))}
+    finally:
+        con.close()
+    assert failing == {"daily": 1, "full": 2}

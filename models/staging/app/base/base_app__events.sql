@@ -1,4 +1,15 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=fact_materialization(),
+        unique_key='version_group',
+        incremental_strategy=fact_incremental_strategy(),
+        on_schema_change='fail',
+    )
+}}
+
+{#- Incremental (fact_materialization): a run reclassifies only the keys with a row loaded since
+    the last run (changed_version_groups_filter). A changed column list changes how rows are
+    classified, so it stops the run (on_schema_change fail): rebuild with --full-refresh. -#}
 
 {#-
     Every raw event, typed and classified: clean (first delivery of an event_id), superseded
@@ -19,6 +30,7 @@
     'utm_campaign',
     'occurred_at',
     'loaded_at',
+    'version_group',
 ] %}
 
 with
@@ -29,7 +41,7 @@ source as {{ not_materialized() }} (
 
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
 
     select
         -- ids
@@ -50,10 +62,21 @@ typed as (
         {{ safe_cast('occurred_at', dbt.type_timestamp()) }} as occurred_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
+        -- incremental key: the event_id, rows without one in a group of their own
+        {{ version_group(clean_text('event_id')) }} as version_group,
+
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('app.events') }}
 
     from source
+
+),
+
+scoped as {{ not_materialized() }} (
+
+    -- an incremental run: only the events with a row loaded since the last run
+    select * from typed
+    {{- changed_version_groups_filter('typed') }}
 
 ),
 
@@ -68,7 +91,7 @@ classified as (
             when customer_id is null and anonymous_id is null then 'missing_actor'
             when occurred_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
         end as reject_reason
-    from typed
+    from scoped
 
 ),
 

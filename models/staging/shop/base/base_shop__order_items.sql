@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=fact_materialization(),
+        unique_key='version_group',
+        incremental_strategy=fact_incremental_strategy(),
+        on_schema_change='fail',
+    )
+}}
 
 {#- Every raw order line, typed and classified clean / superseded (repeated id) / rejected. -#}
 
@@ -10,6 +17,7 @@
     'quantity',
     'unit_price',
     'loaded_at',
+    'version_group',
 ] %}
 
 with
@@ -20,7 +28,7 @@ source as {{ not_materialized() }} (
 
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
 
     select
         -- ids
@@ -35,10 +43,21 @@ typed as (
         -- timestamps
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
+        -- incremental key: the order_item_id, rows without one in a group of their own
+        {{ version_group(clean_text('order_item_id')) }} as version_group,
+
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('shop.order_items') }}
 
     from source
+
+),
+
+scoped as {{ not_materialized() }} (
+
+    -- an incremental run: only the order items with a row loaded since the last run
+    select * from typed
+    {{- changed_version_groups_filter('typed') }}
 
 ),
 
@@ -53,7 +72,7 @@ classified as (
             when quantity is null or quantity <= 0 then 'invalid_quantity'
             when unit_price is null or unit_price < 0 then 'invalid_unit_price'
         end as reject_reason
-    from typed
+    from scoped
 
 ),
 

@@ -1,4 +1,15 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=fact_materialization(),
+        unique_key='version_group',
+        incremental_strategy=fact_incremental_strategy(),
+        on_schema_change='fail',
+    )
+}}
+
+{#- Incremental (fact_materialization): a run reclassifies only the keys with a row loaded since
+    the last run (changed_version_groups_filter). A changed column list changes how rows are
+    classified, so it stops the run (on_schema_change fail): rebuild with --full-refresh. -#}
 
 {#-
     Every raw order row, typed and classified: clean (the newest valid version of an
@@ -20,6 +31,7 @@
     'ordered_at',
     'updated_at',
     'loaded_at',
+    'version_group',
 ] %}
 
 with
@@ -30,7 +42,7 @@ source as {{ not_materialized() }} (
 
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
 
     select
         -- ids
@@ -53,10 +65,21 @@ typed as (
         {{ safe_cast('updated_at', dbt.type_timestamp()) }} as updated_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
+        -- incremental key: the order_id, rows without one in a group of their own
+        {{ version_group(clean_text('order_id')) }} as version_group,
+
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('shop.orders') }}
 
     from source
+
+),
+
+scoped as {{ not_materialized() }} (
+
+    -- an incremental run: only the orders with a row loaded since the last run
+    select * from typed
+    {{- changed_version_groups_filter('typed') }}
 
 ),
 
@@ -78,7 +101,7 @@ classified as (
                 or updated_at > {{ loaded_at_or_extract('loaded_at') }}
                 then 'future_timestamp'
         end as reject_reason
-    from typed
+    from scoped
 
 ),
 
