@@ -2,7 +2,12 @@
 
 The new day replays the last day of the data one day later: its orders (with their items),
 events and signups, under new ids, every timestamp and ``_loaded_at`` shifted by a day, so the
-day has the volume of a real day at every scale. On top: a late full refund of an order
+day has the volume of a real day at every scale. A replayed row arrives in the new day's batch, so
+its ``_loaded_at`` is never earlier than that batch's (the last day's newest load plus a day): the
+generator makes some "future timestamp" rows by giving them a ``_loaded_at`` a year before their
+event, and a copy of such a row in today's delivery cannot have been loaded a year ago (the
+incremental build selects new rows by ``_loaded_at``; raw_row_reconciliation fails the build for a
+row delivered with a stale one). On top: a late full refund of an order
 completed 90 days earlier (a new version of it, as a shop export delivers it). Tables the day
 does not touch are symlinked; the four it touches are rewritten as old rows + new rows.
 """
@@ -50,26 +55,34 @@ def append_day(source: Path, target: Path) -> NewDay:
     assert last_day is not None and last_day[0] is not None, "no orders to replay"
     day = last_day[0]
     shift = "interval 1 day"
+    newest = con.execute(f"select max(_loaded_at) from {src('orders')}").fetchone()
+    assert newest is not None and newest[0] is not None, "no load time on the last day"
+    batch = f"timestamp '{newest[0]}' + {shift}"
+
+    def loaded(column: str = "_loaded_at") -> str:
+        """The replayed row's load time: a day later, and not before the new day's batch."""
+        return f"case when {column} is not null then greatest({column} + {shift}, {batch}) end"
+
     new_rows = {
         "orders": f"""
             select * replace (order_id || '{SUFFIX}' as order_id, ordered_at + {shift} as ordered_at,
-                              updated_at + {shift} as updated_at, _loaded_at + {shift} as _loaded_at)
+                              updated_at + {shift} as updated_at, {loaded()} as _loaded_at)
             from {src('orders')} where cast(ordered_at as date) = date '{day}'""",
         "order_items": f"""
             select items.* replace (items.order_item_id || '{SUFFIX}' as order_item_id,
                                     items.order_id || '{SUFFIX}' as order_id,
-                                    items._loaded_at + {shift} as _loaded_at)
+                                    {loaded('items._loaded_at')} as _loaded_at)
             from {src('order_items')} as items
             semi join (select order_id from {src('orders')} where cast(ordered_at as date) = date '{day}') as o
                 on items.order_id = o.order_id""",
         "events": f"""
             select * replace (event_id || '{SUFFIX}' as event_id, session_id || '{SUFFIX}' as session_id,
-                              occurred_at + {shift} as occurred_at, _loaded_at + {shift} as _loaded_at)
+                              occurred_at + {shift} as occurred_at, {loaded()} as _loaded_at)
             from {src('events')} where cast(occurred_at as date) = date '{day}'""",
         "customers": f"""
             select * replace (customer_id || '{SUFFIX}' as customer_id, 'd1.' || email as email,
                               null::varchar as phone, signup_at + {shift} as signup_at,
-                              updated_at + {shift} as updated_at, _loaded_at + {shift} as _loaded_at)
+                              updated_at + {shift} as updated_at, {loaded()} as _loaded_at)
             from {src('customers')} where cast(signup_at as date) = date '{day}'""",
     }
     # the late refund: an order completed REFUND_AGE_DAYS before the last day, in one version only
