@@ -94,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("raw", type=Path)
     parser.add_argument("--threads", default=os.environ.get("DUCKDB_THREADS", "2"))
-    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"))
+    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "7GB"))
     args = parser.parse_args()
     result = run_lower_bound(args.raw, args.threads, args.memory_limit)
     print(json.dumps({**result, "self_maxrss_mib": self_maxrss_mib()}))

@@ -55,7 +55,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "duckdb_threads": os.environ.get("DUCKDB_THREADS", "2"),
-        "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"),
+        "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "7GB"),
         # other work on the machine slows every step alike; the load tells how quiet it was
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
