@@ -18,6 +18,15 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
+def duckdb_settings() -> dict[str, str]:
+    """The threads and memory_limit the profile gives DuckDB: env DUCKDB_THREADS and
+    DUCKDB_MEMORY_LIMIT, else profiles.yml's defaults (keep the two in step)."""
+    return {
+        "threads": os.environ.get("DUCKDB_THREADS", "2"),
+        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "7GB"),
+    }
+
+
 def dbt_executable() -> str:
     """The dbt next to the running interpreter (the project's virtualenv)."""
     candidate = Path(sys.executable).with_name("dbt")
@@ -69,7 +78,10 @@ class DbtProject:
             )
         return result
 
+    @property
+    def run_results_path(self) -> Path:
+        return self.workdir / "target" / "run_results.json"
+
     def run_results(self) -> dict[str, Any]:
         """The run_results.json of the last command."""
-        path = self.workdir / "target" / "run_results.json"
-        return json.loads(path.read_text())
+        return json.loads(self.run_results_path.read_text())

@@ -95,8 +95,9 @@ def _append_a_day(raw: Path) -> str:
             f.write(f"E7700000000{i:02d},{buyer},A77{i},login,2026-07-01 0{i}:30:00,S77{i},ios,,,,,"
                     f"2026-07-02 02:00:00\n")
     # rows the staging base models reclassify on an incremental run: a redelivery of an old event
-    # (superseded: the first delivery is kept), an event without an id and one without a load
-    # time (rejected), and a new version of an old order item (it replaces the old one)
+    # (superseded: the first delivery is kept), an event without an id (rejected), one without a
+    # load time (reclassified on every run), and a new version of an old order item (it replaces
+    # the old one)
     _append_new_version(raw / "events.csv", "event_id", {})
     with open(raw / "events.csv", "a", encoding="utf-8") as f:
         f.write(f",{buyers[0]},A770,login,2026-07-01 08:30:00,S770,ios,,,,,2026-07-02 02:00:00\n")
@@ -232,3 +233,12 @@ def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
     finally:
         con.close()
     assert failing == {"daily": 1, "full": 2}
+
+
+@pytest.mark.parametrize("days", [-1, "a week"])
+def test_nonsensical_data_test_recent_days_stops_the_build(tmp_path: Path, days: Any) -> None:
+    project = DbtProject(tmp_path)
+    result = project.run("compile", "--select", "unique_int_events_attributed_event_id",
+                         extra_vars={"data_test_recent_days": days}, check=False)
+    assert result.returncode != 0
+    assert "var data_test_recent_days must be a whole number of days (0 or more) or null" in result.stdout

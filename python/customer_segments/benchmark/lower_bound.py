@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from ..dbt_runner import duckdb_settings
 from ..schema import TABLES
 from .measure import self_maxrss_mib
 
@@ -93,8 +93,8 @@ def run_lower_bound(raw: Path, threads: str, memory_limit: str) -> dict[str, obj
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("raw", type=Path)
-    parser.add_argument("--threads", default=os.environ.get("DUCKDB_THREADS", "2"))
-    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "7GB"))
+    parser.add_argument("--threads", default=duckdb_settings()["threads"])
+    parser.add_argument("--memory-limit", default=duckdb_settings()["memory_limit"])
     args = parser.parse_args()
     result = run_lower_bound(args.raw, args.threads, args.memory_limit)
     print(json.dumps({**result, "self_maxrss_mib": self_maxrss_mib()}))

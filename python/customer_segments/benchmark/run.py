@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import psutil
 
-from ..dbt_runner import DbtProject
+from ..dbt_runner import DbtProject, duckdb_settings
 from .cache import cached_raw_data
 from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
@@ -54,8 +54,8 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "duckdb_threads": os.environ.get("DUCKDB_THREADS", "2"),
-        "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "7GB"),
+        "duckdb_threads": duckdb_settings()["threads"],
+        "duckdb_memory_limit": duckdb_settings()["memory_limit"],
         # other work on the machine slows every step alike; the load tells how quiet it was
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
@@ -112,11 +112,10 @@ def dbt_build(project: DbtProject, *extra: str) -> dict[str, Any]:
     """``dbt build`` measured (wall time, peak RSS of the dbt process tree) with its node times."""
     # a dbt that stops before running anything (a parse error) writes no run_results.json: never
     # report the previous command's nodes as this one's
-    (project.workdir / "target" / "run_results.json").unlink(missing_ok=True)
+    project.run_results_path.unlink(missing_ok=True)
     with measured() as measurement:
         completed = project.run(*DBT_ARGS, *extra, check=False)
-    ran = (project.workdir / "target" / "run_results.json").exists()
-    nodes = nodes_from_run_results(project.run_results()) if ran else []
+    nodes = nodes_from_run_results(project.run_results()) if project.run_results_path.exists() else []
     result: dict[str, Any] = {**_measurement(measurement), "returncode": completed.returncode,
                               "nodes": nodes, **summarise_nodes(nodes)}
     if completed.returncode != 0:
@@ -203,9 +202,11 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
         # 4. the daily run: one more day appended, incremental build on the same database
         _log(f"{customers:,}: daily incremental build")
         day = append_day(raw.path, work / "raw_next_day")
-        daily = DbtProject(project.workdir, vars={"raw_path": str(day.path), "raw_format": "parquet", **DAILY_VARS})
+        daily = DbtProject(project.workdir,
+                           vars={"raw_path": str(day.path), "raw_format": "parquet", **DAILY_VARS})
         record["daily"] = {"day": day.day, "new_rows": day.new_rows, "refunded_order_id": day.refunded_order_id,
-                           "dbt_args": [*DBT_ARGS, *DAILY_ARGS], "dbt_vars": DAILY_VARS, **dbt_build(daily, *DAILY_ARGS)}
+                           "dbt_args": [*DBT_ARGS, *DAILY_ARGS], "dbt_vars": DAILY_VARS,
+                           **dbt_build(daily, *DAILY_ARGS)}
     finally:
         record["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
