@@ -7,10 +7,6 @@
     )
 }}
 
-{#- Incremental (fact_materialization): a run reclassifies only the keys with a row loaded since
-    the last run (changed_version_groups_filter). A changed column list changes how rows are
-    classified, so it stops the run (on_schema_change fail): rebuild with --full-refresh. -#}
-
 {#-
     Every raw event, typed and classified: clean (first delivery of an event_id), superseded
     (a redelivery of the same event_id) or rejected with a reason.

@@ -7,10 +7,6 @@
     )
 }}
 
-{#- Incremental (fact_materialization): a run reclassifies only the keys with a row loaded since
-    the last run (changed_version_groups_filter). A changed column list changes how rows are
-    classified, so it stops the run (on_schema_change fail): rebuild with --full-refresh. -#}
-
 {#-
     Every raw order row, typed and classified: clean (the newest valid version of an
     order_id), superseded (an older version, e.g. 'paid' before the later 'refunded') or
