@@ -58,6 +58,13 @@
 {%- endmacro %}
 
 
+{#- True when two values differ, a null differing from any value but another null: a portable
+    "is distinct from" (Spark and older engines lack the phrase). -#}
+{% macro values_differ(left, right) -%}
+    (case when {{ left }} = {{ right }} or ({{ left }} is null and {{ right }} is null) then false else true end)
+{%- endmacro %}
+
+
 {#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit.
     prefix: the columns are read as <prefix><column> (a base model carries its raw columns
     under a prefix beside the typed ones); the value is the same whatever the prefix. -#}

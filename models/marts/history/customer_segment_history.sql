@@ -13,14 +13,31 @@
     each customer's RFM scores and segment, lifecycle stage and value tier, computed only from
     data on or before that date by the same macros as the current marts.
 
-    Incremental by as-of date (each date is replaced whole): a run computes the spine dates
-    after the last one built, every date on or after the earliest order date (or signup) of
-    orders or customers loaded since the last build (less var fact_lookback_days) - so a late
-    refund rewrites every period it touches - and, for backfills, the dates between vars
-    history_rebuild_from and history_rebuild_to.
+    Incremental by as-of date (each date is replaced whole, as RFM quantiles rank all customers of
+    a date): a run computes
+    - the spine dates after the last one built;
+    - every date on or after the order date of orders loaded since the last build (less var
+      fact_lookback_days), so a late refund rewrites every period it touches;
+    - every date on or after the first date of a customer whose built rows no longer hold. The
+      run compares the built rows of the last built date, and each customer's first built date,
+      with the same measures from today's data: a customer new or gone on that date (a late
+      record, a merge, a test account), one who would now start on another spine date (a changed
+      signup), or one whose recency, frequency, monetary or lifetime purchases and revenue differ
+      (orders re-attributed by a merge, with no order loaded). A profile update that changes none
+      of these rewrites nothing. Every date a customer's rows can differ on is at or after its
+      first date, then or now.
+    - for backfills, the dates between vars history_rebuild_from and history_rebuild_to.
+    Not seen: a re-attribution that leaves every compared measure of both customers as it was
+    (orders of equal count and amount swapped within the same first and last purchase dates);
+    history_rebuild_from or --full-refresh rebuilds then.
 -#}
 
 -- depends_on: {{ ref('rfm_fixed_cut_points') }}
+
+{%- set compared_measures = [
+    'recency_days', 'frequency', 'monetary', 'lifetime_purchases', 'lifetime_revenue'
+] %}
+{%- set rfm_window_start = dbt.dateadd('day', -1 * var('rfm_window_days') | int, 'built.last_as_of_date') %}
 
 with
 
@@ -96,19 +113,126 @@ source_watermark as (
 
     ),
 
+    -- customers: what the built rows say of each customer, against today's data (see above)
+
+    spine_ordered as (
+
+        select
+            as_of_date,
+            lag(as_of_date) over (order by as_of_date) as previous_as_of_date
+        from spine
+
+    ),
+
+    built_first_dates as (
+
+        select
+            customer_key,
+            min(as_of_date) as first_as_of_date
+        from {{ this }}
+        group by customer_key
+
+    ),
+
+    built_customers as (
+
+        select
+            last_rows.customer_key,
+            built_first_dates.first_as_of_date,
+            spine_ordered.previous_as_of_date as date_before_first,
+            last_rows.recency_days,
+            last_rows.frequency,
+            last_rows.monetary,
+            last_rows.lifetime_purchases,
+            last_rows.lifetime_revenue
+        from {{ this }} as last_rows
+        inner join built
+            on last_rows.as_of_date = built.last_as_of_date
+        inner join built_first_dates
+            on last_rows.customer_key = built_first_dates.customer_key
+        left join spine_ordered
+            on built_first_dates.first_as_of_date = spine_ordered.as_of_date
+
+    ),
+
+    purchases_on_last_date as (
+
+        select
+            purchases.customer_key,
+            min(purchases.order_date) as first_purchase_date,
+            max(purchases.order_date) as last_purchase_date,
+            count(*) as lifetime_purchases,
+            sum(purchases.net_amount) as lifetime_revenue,
+            -- the RFM window of the last built date: (last - rfm_window_days, last]
+            sum(case when purchases.order_date > {{ rfm_window_start }} then 1 else 0 end) as frequency,
+            sum(case when purchases.order_date > {{ rfm_window_start }} then purchases.net_amount else 0 end)
+                as monetary
+        from purchases
+        cross join built
+        where purchases.order_date <= built.last_as_of_date
+        group by purchases.customer_key
+
+    ),
+
+    current_customers as (
+
+        select
+            customers.customer_key,
+            -- a customer exists from signup or first purchase, whichever is earlier (null ignored)
+            least(customers.signup_date, purchases_on_last_date.first_purchase_date) as first_existing_date,
+            {{ dbt.datediff('purchases_on_last_date.last_purchase_date', 'built.last_as_of_date', 'day') }}
+                as recency_days,
+            purchases_on_last_date.frequency,
+            purchases_on_last_date.monetary,
+            coalesce(purchases_on_last_date.lifetime_purchases, 0) as lifetime_purchases,
+            coalesce(purchases_on_last_date.lifetime_revenue, 0) as lifetime_revenue
+        from customers
+        cross join built
+        left join purchases_on_last_date
+            on customers.customer_key = purchases_on_last_date.customer_key
+        where
+            not customers.is_test_account
+            and (
+                customers.signup_date <= built.last_as_of_date
+                or purchases_on_last_date.customer_key is not null
+            )
+
+    ),
+
+    customers_changed as (
+
+        select
+            built_customers.first_as_of_date,
+            current_customers.first_existing_date
+        from built_customers
+        full outer join current_customers
+            on built_customers.customer_key = current_customers.customer_key
+        where
+            built_customers.customer_key is null
+            or current_customers.customer_key is null
+            -- today the customer would start on another spine date
+            or current_customers.first_existing_date > built_customers.first_as_of_date
+            or current_customers.first_existing_date <= built_customers.date_before_first
+            {%- for column in compared_measures %}
+                or {{ values_differ('built_customers.' ~ column, 'current_customers.' ~ column) }}
+            {%- endfor %}
+
+    ),
+
     changed_since as (
 
         select min(changed_date) as changed_from
         from (
+            -- orders loaded since the last build, from their order date
             select orders.order_date as changed_date
             from orders
             cross join built
             where orders.loaded_at > built.built_watermark or orders.loaded_at is null
             union all
-            select customers.signup_date as changed_date
-            from customers
-            cross join built
-            where customers.loaded_at > built.built_watermark or customers.loaded_at is null
+            -- changed customers, from the first date they exist on in the built rows or today
+            select first_as_of_date as changed_date from customers_changed
+            union all
+            select first_existing_date as changed_date from customers_changed
         ) as changes
 
     ),
