@@ -1,6 +1,7 @@
 """Segments through time: the history equals the current marts rebuilt at its as-of dates, and an
 incremental build after a further day of data (new orders, a late refund on an old order, new
-events, a new customer) equals a full refresh on the same data, mart for mart, row for row."""
+events, a new customer, two persons merged, a test account, a signup moved a year earlier) equals a
+full refresh on the same data, mart for mart, row for row."""
 
 from __future__ import annotations
 
@@ -118,6 +119,46 @@ def _append_new_version(path: Path, key: str, changes: dict[str, str]) -> None:
             {**first, **changes, "_loaded_at": "2026-07-02 02:00:00"})
 
 
+def _change_customers(raw: Path, built: Path) -> dict[str, str]:
+    """Append new versions (loaded 2026-07-02) of four single-record buyers who bought before 2025:
+    ``merged`` takes ``survivor``'s email (the two persons become one, orders move), ``test``
+    becomes a test account (it leaves every date), ``earlier`` signed up a year earlier (it starts
+    on earlier dates). Returns the customer ids by role."""
+    ids = [r[0] for r in rows(built, """
+        select id_map.customer_key
+        from main.int_customer_ids_mapped as id_map
+        inner join main.customers on id_map.customer_key = customers.customer_key
+        where id_map.customer_key like 'C0%' and customers.first_purchase_date < '2025-01-01'
+          and customers.signup_date between '2024-06-01' and '2025-06-30'
+        group by id_map.customer_key
+        having count(*) = 1
+        order by id_map.customer_key desc
+        limit 4
+    """)]
+    assert len(ids) == 4, ids
+    roles = dict(zip(("survivor", "merged", "test", "earlier"), ids))
+    with open(raw / "customers.csv", newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields = list(reader.fieldnames or [])
+        newest: dict[str, dict[str, str]] = {}
+        for row in reader:
+            if row["customer_id"] in ids and row["_loaded_at"] >= newest.get(row["customer_id"], {}).get(
+                    "_loaded_at", ""):
+                newest[row["customer_id"]] = row
+    signup = newest[roles["earlier"]]["signup_at"]
+    changes = {
+        roles["merged"]: {"email": newest[roles["survivor"]]["email"]},
+        roles["test"]: {"is_test_account": "true"},
+        roles["earlier"]: {"signup_at": str(int(signup[:4]) - 1) + signup[4:]},
+    }
+    with open(raw / "customers.csv", "a", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fields, lineterminator="\n")
+        for customer_id, change in changes.items():
+            writer.writerow({**newest[customer_id], **change, "updated_at": "2026-07-01 12:00:00",
+                             "_loaded_at": "2026-07-02 02:00:00"})
+    return roles
+
+
 def _mart_tables(manifest_path: Path) -> list[str]:
     manifest = json.loads(manifest_path.read_text())
     return sorted(
@@ -135,11 +176,20 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     incremental = DbtProject(tmp_path / "incremental", vars=settings)
     (tmp_path / "incremental").mkdir()
     incremental.run("build", "--exclude", "path:seeds/raw")
-    before = dict(rows(incremental.duckdb_path, """
-        select as_of_date::varchar, sum(lifetime_revenue) from main.customer_segment_history group by 1
-    """))
 
     refunded = _append_a_day(raw)
+    changed = _change_customers(raw, incremental.duckdb_path)
+    changed_keys = ", ".join(f"'{key}'" for key in changed.values())
+    revenue_by_date = f"""
+        select as_of_date::varchar, sum(lifetime_revenue) from main.customer_segment_history
+        where customer_key not in ({changed_keys}) group by 1
+    """
+    first_dates = f"""
+        select customer_key, min(as_of_date)::varchar from main.customer_segment_history
+        where customer_key in ({changed_keys}) group by 1
+    """
+    before = dict(rows(incremental.duckdb_path, revenue_by_date))
+    first_dates_before = dict(rows(incremental.duckdb_path, first_dates))
     # the daily job (make daily): no unit tests, fact-sized models data-tested on the newest loads
     incremental.run("build", "--exclude", "path:seeds/raw", *DAILY_ARGS, extra_vars=DAILY_VARS)
     full = DbtProject(tmp_path / "full", vars=settings)
@@ -150,11 +200,15 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     assert rows(incremental.duckdb_path, f"""
         select order_status, net_amount from main.int_orders_attributed where order_id = '{refunded}'
     """) == [("refunded", 0)]
-    after = dict(rows(incremental.duckdb_path, """
-        select as_of_date::varchar, sum(lifetime_revenue) from main.customer_segment_history group by 1
-    """))
+    # the refund changed the periods from its order date on, and only those (changed customers aside)
+    after = dict(rows(incremental.duckdb_path, revenue_by_date))
     assert after["2025-02-28"] == before["2025-02-28"]
     assert after["2025-03-31"] < before["2025-03-31"]
+    # the customer changes reached dates long before the lookback, with none of their orders loaded
+    first_dates_after = dict(rows(incremental.duckdb_path, first_dates))
+    assert changed["test"] in first_dates_before and changed["test"] not in first_dates_after
+    assert len({changed["survivor"], changed["merged"]} & set(first_dates_after)) == 1
+    assert first_dates_after[changed["earlier"]] < first_dates_before[changed["earlier"]]
     assert rows(incremental.duckdb_path, "select as_of_date::varchar from main.int_as_of_date_resolved") == [
         ("2026-07-01",)]
 
