@@ -42,3 +42,19 @@ def test_every_node_and_column_is_documented(tmp_path: Path) -> None:
             if not macro.get("description", "").strip():
                 missing.append(f"{unique_id}: no description")
     assert not missing, "\n".join(missing)
+
+
+POSTGRES_MAX_IDENTIFIER = 63  # NAMEDATALEN - 1: PostgreSQL refuses longer relation names
+
+
+def test_relation_names_fit_postgres_identifiers(tmp_path: Path) -> None:
+    """dbt names the relation of a model after its alias and the one of a unit test after the
+    test; PostgreSQL refuses names over 63 characters, which only `make test-engines` would show."""
+    project = DbtProject(tmp_path)
+    project.run("parse")
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    names = [node["alias"] for node in manifest["nodes"].values()
+             if node["resource_type"] in {"model", "seed"} and node["package_name"] == "customer_segments"]
+    names += [test["name"] for test in manifest["unit_tests"].values()]
+    assert len(names) > 100
+    assert [name for name in names if len(name) > POSTGRES_MAX_IDENTIFIER] == []
