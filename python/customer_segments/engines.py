@@ -230,34 +230,30 @@ def require_java() -> None:
         raise RuntimeError("Spark needs Java 17 (`java` not found on PATH): install openjdk-17-jre-headless")
 
 
-def timed_build(project: DbtProject, *args: str) -> str:
-    """Run ``dbt build`` and describe it: wall time and the number of nodes it ran."""
+def timed_dbt(project: DbtProject, *args: str) -> str:
+    """Run ``dbt <args>`` and describe it: the command, its wall time and the nodes it ran."""
     project.workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    project.run("build", *args)
+    project.run(*args)
     seconds = time.perf_counter() - started
     nodes = len(project.run_results()["results"])
-    return f"dbt build {seconds:.0f} s, {nodes} nodes"
+    return f"dbt {args[0]} {seconds:.0f} s, {nodes} nodes"
 
 
-def incremental_rerun(project: DbtProject, *args: str) -> str:
-    """Run every incremental model once more on the built project (no new data: the lookback
-    rows are reprocessed), so its incremental SQL runs on this engine too; the marts compared
-    afterwards must still equal DuckDB's full build."""
-    started = time.perf_counter()
-    project.run("run", "--select", "config.materialized:incremental", *args)
-    seconds = time.perf_counter() - started
-    nodes = len(project.run_results()["results"])
-    return f"incremental rerun {seconds:.0f} s, {nodes} models"
+def build_and_rerun(project: DbtProject, target: str) -> str:
+    """Build the project on ``target``, then run every incremental model once more (no new data:
+    the lookback rows are reprocessed), so the incremental SQL runs on this engine too; the marts
+    compared afterwards must still equal DuckDB's full build."""
+    built = timed_dbt(project, "build", "--target", target)
+    rerun = timed_dbt(project, "run", "--select", "config.materialized:incremental", "--target", target)
+    return f"{built}; incremental {rerun}"
 
 
 def compare_postgres(workdir: Path, reference: Path, tables: Sequence[str]) -> list[str]:
     differences: list[str] = []
     with postgres_server(workdir / "postgres-server") as server:
         os.environ.update(server.env)
-        project = DbtProject(workdir / "postgres")
-        built = timed_build(project, "--target", "postgres")
-        built += "; " + incremental_rerun(project, "--target", "postgres")
+        built = build_and_rerun(DbtProject(workdir / "postgres"), "postgres")
         for table in tables:
             differences += table_differences(table, fetch_duckdb(reference, table),
                                              fetch_postgres(server, table), other="postgres")
@@ -270,9 +266,7 @@ def compare_spark(workdir: Path, reference: Path, tables: Sequence[str]) -> list
     spark_dir = workdir / "spark"
     spark_dir.mkdir()
     os.environ["CUSTOMER_SEGMENTS_SPARK_DIR"] = str(spark_dir)
-    project = DbtProject(workdir / "spark-dbt")
-    built = timed_build(project, "--target", "spark")
-    built += "; " + incremental_rerun(project, "--target", "spark")
+    built = build_and_rerun(DbtProject(workdir / "spark-dbt"), "spark")
     differences: list[str] = []
     with spark_session(spark_dir) as session:
         for table in tables:
@@ -289,7 +283,7 @@ ENGINES = {"postgres": compare_postgres, "spark": compare_spark}
 def run(workdir: Path, engines: Sequence[str] = tuple(ENGINES)) -> list[str]:
     """Build on DuckDB and each engine, compare every mart; the list of differences."""
     reference = DbtProject(workdir / "duckdb")
-    print(f"duckdb: {timed_build(reference)}", flush=True)
+    print(f"duckdb: {timed_dbt(reference, 'build')}", flush=True)
     tables = mart_tables(reference.workdir / "target" / "manifest.json")
     differences: list[str] = []
     for engine in engines:

@@ -107,16 +107,26 @@ def _append_a_day(raw: Path) -> str:
     return str(order_id)
 
 
-def _append_new_version(path: Path, key: str, changes: dict[str, str]) -> None:
-    """Append the first row of a raw CSV again, loaded on 2026-07-02, with ``changes``."""
+def _raw_row(path: Path, key: str, value: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """The columns of a raw CSV and one row: the first, or the newest version (by _loaded_at) of
+    the row whose ``key`` is ``value``."""
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         fields = list(reader.fieldnames or [])
-        first = next(reader)
-    assert first[key], f"{path.name}: the first row has no {key}"
+        if value is None:
+            return fields, next(reader)
+        versions = [row for row in reader if row[key] == value]
+    assert versions, f"{path.name}: no row with {key} {value}"
+    return fields, sorted(versions, key=lambda row: row["_loaded_at"])[-1]  # ties: the last one
+
+
+def _append_new_version(path: Path, key: str, changes: dict[str, str], value: str | None = None) -> None:
+    """Append a row of a raw CSV again (see _raw_row), loaded on 2026-07-02, with ``changes``."""
+    fields, row = _raw_row(path, key, value)
+    assert row[key], f"{path.name}: the row has no {key}"
     with open(path, "a", newline="", encoding="utf-8") as f:
         csv.DictWriter(f, fields, lineterminator="\n").writerow(
-            {**first, **changes, "_loaded_at": "2026-07-02 02:00:00"})
+            {**row, **changes, "_loaded_at": "2026-07-02 02:00:00"})
 
 
 def _change_customers(raw: Path, built: Path) -> dict[str, str]:
@@ -137,25 +147,13 @@ def _change_customers(raw: Path, built: Path) -> dict[str, str]:
     """)]
     assert len(ids) == 4, ids
     roles = dict(zip(("survivor", "merged", "test", "earlier"), ids))
-    with open(raw / "customers.csv", newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        fields = list(reader.fieldnames or [])
-        newest: dict[str, dict[str, str]] = {}
-        for row in reader:
-            if row["customer_id"] in ids and row["_loaded_at"] >= newest.get(row["customer_id"], {}).get(
-                    "_loaded_at", ""):
-                newest[row["customer_id"]] = row
-    signup = newest[roles["earlier"]]["signup_at"]
-    changes = {
-        roles["merged"]: {"email": newest[roles["survivor"]]["email"]},
-        roles["test"]: {"is_test_account": "true"},
-        roles["earlier"]: {"signup_at": str(int(signup[:4]) - 1) + signup[4:]},
-    }
-    with open(raw / "customers.csv", "a", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fields, lineterminator="\n")
-        for customer_id, change in changes.items():
-            writer.writerow({**newest[customer_id], **change, "updated_at": "2026-07-01 12:00:00",
-                             "_loaded_at": "2026-07-02 02:00:00"})
+    path = raw / "customers.csv"
+    survivor_email = _raw_row(path, "customer_id", roles["survivor"])[1]["email"]
+    signup = _raw_row(path, "customer_id", roles["earlier"])[1]["signup_at"]
+    for role, change in (("merged", {"email": survivor_email}),
+                         ("test", {"is_test_account": "true"}),
+                         ("earlier", {"signup_at": str(int(signup[:4]) - 1) + signup[4:]})):
+        _append_new_version(path, "customer_id", {**change, "updated_at": "2026-07-01 12:00:00"}, roles[role])
     return roles
 
 

@@ -18,7 +18,8 @@
     {%- endfor %}
     {#- Ordering only, not data: at 1 M customers customer_segment_history's full build and this
         model each take most of DuckDB's memory_limit, and side by side both ran out of it; so
-        this model waits for the history (DECISIONLOG, "Memory: the history and the tags"). #}
+        this model waits for the history (DECISIONLOG, "The history's customer trigger, and
+        memory"). #}
     -- depends_on: {{ ref('customer_segment_history') }}
 {%- endif %}
 
