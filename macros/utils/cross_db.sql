@@ -197,6 +197,27 @@ numbers_0_999 as (
 {%- endmacro %}
 
 
+{#- The as-of dates customer_segment_history computes on an incremental run, given the spine
+    (all_dates) and the dates the run builds (dates_to_build, a costly comparison with the built
+    rows); the model keeps only dates_to_build in its final CTE either way.
+    Most engines compute dates_to_build once and only those dates. Spark inlines every CTE of a
+    query that defines a view at each of its references (dbt-spark stages an incremental run and
+    a unit test in a temporary view), and the many CTEs below the dates read them 31 times: the
+    comparison was copied 31 times, 596 joins, minutes to plan. There every spine date is
+    computed, as on a full build, and dates_to_build is read once, at the end. -#}
+{% macro history_dates_computed(all_dates, dates_to_build) -%}
+    {{ return(adapter.dispatch('history_dates_computed', 'customer_segments')(all_dates, dates_to_build)) }}
+{%- endmacro %}
+
+{% macro default__history_dates_computed(all_dates, dates_to_build) -%}
+    select as_of_date from {{ dates_to_build }}
+{%- endmacro %}
+
+{% macro spark__history_dates_computed(all_dates, dates_to_build) -%}
+    select as_of_date from {{ all_dates }}
+{%- endmacro %}
+
+
 {#- numerator / denominator as a 64-bit float. Spark divides decimals (and so `n * 1.0 / d`) with
     only 6 decimals of scale, so there both sides are cast to double first; other engines keep
     their division (DuckDB divides decimals in floating point already). -#}

@@ -27,6 +27,8 @@
       of these rewrites nothing. Every date a customer's rows can differ on is at or after its
       first date, then or now.
     - for backfills, the dates between vars history_rebuild_from and history_rebuild_to.
+    Only those dates are computed, but on Spark: there every date is computed and the final CTE
+    keeps these (macro history_dates_computed says why).
     Not seen: a re-attribution that leaves every compared measure of both customers as it was
     (orders of equal count and amount swapped within the same first and last purchase dates);
     history_rebuild_from or --full-refresh rebuilds then.
@@ -237,7 +239,7 @@ source_watermark as (
 
     ),
 
-    as_of_dates as (
+    dates_to_build as (
 
         select spine.as_of_date
         from spine
@@ -251,6 +253,12 @@ source_watermark as (
             or spine.as_of_date between
             cast('{{ var("history_rebuild_from") or "9999-12-31" }}' as date)
             and cast('{{ var("history_rebuild_to") or "9999-12-31" }}' as date)
+
+    ),
+
+    as_of_dates as (
+
+        {{ history_dates_computed('spine', 'dates_to_build') }}
 
     ),
 {% else %}
@@ -312,6 +320,10 @@ final as (
         on
             lifecycle_staged.as_of_date = value_tiered.as_of_date
             and lifecycle_staged.customer_key = value_tiered.customer_key
+    {% if is_incremental() %}
+        -- the dates this run builds: all computed dates but on Spark (history_dates_computed)
+        where lifecycle_staged.as_of_date in (select dates_to_build.as_of_date from dates_to_build)
+    {% endif %}
 
 )
 
