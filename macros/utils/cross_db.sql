@@ -197,6 +197,27 @@ numbers_0_999 as (
 {%- endmacro %}
 
 
+{#- `materialized` on an incremental run, else not_materialized(): for the scoped CTE of the
+    incremental staging base models, which the classification reads three times. On an
+    incremental run it holds the few raw rows of changed keys, kept once instead of filtering
+    every raw row three times (1 M customers, 0.6 M of 50 M events: 36 s, 12 s materialized);
+    on a full build it is every raw row, re-read rather than copied. -#}
+{% macro materialized_if_incremental() -%}
+    {{ return(adapter.dispatch('materialized_if_incremental', 'customer_segments')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_if_incremental() -%}
+{%- endmacro %}
+
+{% macro duckdb__materialized_if_incremental() -%}
+    {{ 'materialized' if is_incremental() else 'not materialized' }}
+{%- endmacro %}
+
+{% macro postgres__materialized_if_incremental() -%}
+    {{ 'materialized' if is_incremental() else 'not materialized' }}
+{%- endmacro %}
+
+
 {#- The as-of dates customer_segment_history computes on an incremental run, given the spine
     (all_dates) and the dates the run builds (dates_to_build, a costly comparison with the built
     rows); the model keeps only dates_to_build in its final CTE either way.

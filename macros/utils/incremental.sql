@@ -83,20 +83,24 @@
 {%- endmacro %}
 
 
-{#- The rows of a staging base model an incremental run reclassifies: every row, old or new, of
-    a version group (key) with a row loaded since the model's watermark, or with a load time
+{#- The raw rows of a staging base model an incremental run reclassifies: every row, old or new,
+    of a version group (key) with a row loaded since the model's watermark, or with a load time
     that does not parse. Each such group is classified and ranked whole, exactly as in a full
     build, and replaces its earlier rows (delete+insert by version_group); groups without a
     new row are left as they are. Nothing on a full build or on engines that rebuild the table.
-    typed: the CTE of typed rows, with loaded_at and version_group. -#}
-{% macro changed_version_groups_filter(typed) -%}
+    The filter reads the raw columns, before any is typed, with the expressions of the typed
+    loaded_at and version_group: a typed CTE filtered afterwards cleaned every column of every
+    raw row first (1 M customers: 50 M events, 40 s for the 0.6 M rows kept).
+    source: the CTE of raw rows, with _loaded_at; key_column: the raw business key. -#}
+{% macro changed_version_groups_filter(source, key_column) -%}
     {%- if is_incremental() %}
-    where version_group in (
-        select loaded_since.version_group
-        from {{ typed }} as loaded_since
+    {%- set loaded_at = safe_cast('loaded_since._loaded_at', dbt.type_timestamp()) %}
+    where {{ version_group(clean_text(key_column)) }} in (
+        select {{ version_group(clean_text('loaded_since.' ~ key_column)) }}
+        from {{ source }} as loaded_since
         where
-            loaded_since.loaded_at is null
-            or loaded_since.loaded_at > ({{ incremental_watermark('loaded_at') }})
+            {{ loaded_at }} is null
+            or {{ loaded_at }} > ({{ incremental_watermark('loaded_at') }})
     )
     {%- endif %}
 {%- endmacro %}

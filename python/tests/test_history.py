@@ -215,7 +215,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
                  "shop/base/base_shop__order_items.sql"):
         compiled = (tmp_path / "incremental" / "target" / "compiled" / "customer_segments" / "models" / "staging"
                     / path).read_text()
-        assert "where version_group in (" in compiled, path
+        assert "from source as loaded_since" in compiled, path  # changed_version_groups_filter
     assert rows(incremental.duckdb_path, """
         select row_status, count(*) from main.base_app__events
         where event_id = (select event_id from main.base_app__events where loaded_at = '2026-07-02 02:00:00'

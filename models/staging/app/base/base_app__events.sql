@@ -37,6 +37,14 @@ source as {{ not_materialized() }} (
 
 ),
 
+scoped as {{ materialized_if_incremental() }} (
+
+    -- an incremental run: only the raw rows of the events with a row loaded since the last run
+    select * from source
+    {{- changed_version_groups_filter('source', 'event_id') }}
+
+),
+
 typed as {{ not_materialized() }} (
 
     select
@@ -64,15 +72,7 @@ typed as {{ not_materialized() }} (
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('app.events') }}
 
-    from source
-
-),
-
-scoped as {{ not_materialized() }} (
-
-    -- an incremental run: only the events with a row loaded since the last run
-    select * from typed
-    {{- changed_version_groups_filter('typed') }}
+    from scoped
 
 ),
 
@@ -87,7 +87,7 @@ classified as (
             when customer_id is null and anonymous_id is null then 'missing_actor'
             when occurred_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
         end as reject_reason
-    from scoped
+    from typed
 
 ),
 

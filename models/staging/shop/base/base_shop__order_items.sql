@@ -28,6 +28,14 @@ source as {{ not_materialized() }} (
 
 ),
 
+scoped as {{ materialized_if_incremental() }} (
+
+    -- an incremental run: only the raw rows of the order items with a row loaded since the last run
+    select * from source
+    {{- changed_version_groups_filter('source', 'order_item_id') }}
+
+),
+
 typed as {{ not_materialized() }} (
 
     select
@@ -49,15 +57,7 @@ typed as {{ not_materialized() }} (
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('shop.order_items') }}
 
-    from source
-
-),
-
-scoped as {{ not_materialized() }} (
-
-    -- an incremental run: only the order items with a row loaded since the last run
-    select * from typed
-    {{- changed_version_groups_filter('typed') }}
+    from scoped
 
 ),
 
@@ -72,7 +72,7 @@ classified as (
             when quantity is null or quantity <= 0 then 'invalid_quantity'
             when unit_price is null or unit_price < 0 then 'invalid_unit_price'
         end as reject_reason
-    from scoped
+    from typed
 
 ),
 

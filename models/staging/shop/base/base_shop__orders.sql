@@ -38,6 +38,14 @@ source as {{ not_materialized() }} (
 
 ),
 
+scoped as {{ materialized_if_incremental() }} (
+
+    -- an incremental run: only the raw rows of the orders with a row loaded since the last run
+    select * from source
+    {{- changed_version_groups_filter('source', 'order_id') }}
+
+),
+
 typed as {{ not_materialized() }} (
 
     select
@@ -67,15 +75,7 @@ typed as {{ not_materialized() }} (
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('shop.orders') }}
 
-    from source
-
-),
-
-scoped as {{ not_materialized() }} (
-
-    -- an incremental run: only the orders with a row loaded since the last run
-    select * from typed
-    {{- changed_version_groups_filter('typed') }}
+    from scoped
 
 ),
 
@@ -97,7 +97,7 @@ classified as (
                 or updated_at > {{ loaded_at_or_extract('loaded_at') }}
                 then 'future_timestamp'
         end as reject_reason
-    from scoped
+    from typed
 
 ),
 
