@@ -3,7 +3,7 @@
         materialized=fact_materialization(),
         unique_key='event_id',
         incremental_strategy=fact_incremental_strategy(),
-        on_schema_change='append_new_columns',
+        on_schema_change='sync_all_columns',
     )
 }}
 
@@ -11,6 +11,10 @@
     Events re-pointed to the person (customer_key). Anonymous events (no customer_id) are
     kept with a null customer_key; events naming an unknown customer_id are reported in
     int_rows_unattributed.
+
+    Only the columns the event rules read: at 1 M customers this table holds 50 M rows, and
+    writing the source customer, device, session and UTM columns again took 25 s of a 56 s
+    model (DECISIONLOG). They stay in stg_app__events, one join on event_id away.
 -#}
 
 -- depends_on: {{ ref('stg_crm__customers') }}
@@ -42,17 +46,11 @@ final as (
         -- ids
         events.event_id,
         id_map.customer_key,
-        events.customer_id as source_customer_id,
-        events.anonymous_id,
-        events.session_id,
         events.product_id,
 
         -- strings
         events.event_type,
         events.platform,
-        events.utm_source,
-        events.utm_medium,
-        events.utm_campaign,
 
         -- flags
         events.customer_id is null as is_anonymous,
@@ -60,7 +58,6 @@ final as (
 
         -- timestamps
         events.occurred_at,
-        events.occurred_at_local,
         events.event_date,
         events.loaded_at
 

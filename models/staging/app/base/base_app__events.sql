@@ -1,7 +1,7 @@
 {{
     config(
         materialized=fact_materialization(),
-        unique_key='version_group',
+        unique_key=version_group('event_id'),
         incremental_strategy=fact_incremental_strategy(),
         on_schema_change='fail',
     )
@@ -26,7 +26,6 @@
     'utm_campaign',
     'occurred_at',
     'loaded_at',
-    'version_group',
 ] %}
 
 with
@@ -65,9 +64,6 @@ typed as {{ not_materialized() }} (
         -- timestamps (UTC)
         {{ safe_cast('occurred_at', dbt.type_timestamp()) }} as occurred_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
-
-        -- incremental key: the event_id, rows without one in a group of their own
-        {{ version_group(clean_text('event_id')) }} as version_group,
 
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('app.events') }}

@@ -1,7 +1,7 @@
 {{
     config(
         materialized=fact_materialization(),
-        unique_key='version_group',
+        unique_key=version_group('order_item_id'),
         incremental_strategy=fact_incremental_strategy(),
         on_schema_change='fail',
     )
@@ -17,7 +17,6 @@
     'quantity',
     'unit_price',
     'loaded_at',
-    'version_group',
 ] %}
 
 with
@@ -50,9 +49,6 @@ typed as {{ not_materialized() }} (
 
         -- timestamps
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
-
-        -- incremental key: the order_item_id, rows without one in a group of their own
-        {{ version_group(clean_text('order_item_id')) }} as version_group,
 
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('shop.order_items') }}

@@ -1,7 +1,7 @@
 {{
     config(
         materialized=fact_materialization(),
-        unique_key='version_group',
+        unique_key=version_group('order_id'),
         incremental_strategy=fact_incremental_strategy(),
         on_schema_change='fail',
     )
@@ -27,7 +27,6 @@
     'ordered_at',
     'updated_at',
     'loaded_at',
-    'version_group',
 ] %}
 
 with
@@ -68,9 +67,6 @@ typed as {{ not_materialized() }} (
         {{ safe_cast('ordered_at', dbt.type_timestamp()) }} as ordered_at,
         {{ safe_cast('updated_at', dbt.type_timestamp()) }} as updated_at,
         {{ safe_cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
-
-        -- incremental key: the order_id, rows without one in a group of their own
-        {{ version_group(clean_text('order_id')) }} as version_group,
 
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('shop.orders') }}
