@@ -41,6 +41,17 @@
 {%- endmacro %}
 
 
+{#- The rows of a customer fact (columns loaded_at, customer_id) an incremental run reprocesses: those
+    loaded since this model's watermark (or without a load time), and those of a person whose
+    customer record changed since then (customer_ids_changed_since_watermark). A where clause;
+    the watermark is always this model's, whichever relation the clause filters. -#}
+{% macro fact_rows_changed_since_watermark() -%}
+    loaded_at is null
+    or loaded_at > ({{ incremental_watermark('loaded_at') }})
+    or customer_id in ({{ customer_ids_changed_since_watermark() }})
+{%- endmacro %}
+
+
 {#- The materialisation of the key-based incremental facts (unique_key order_id / event_id):
     incremental where the engine can delete or merge rows by key; a full table rebuild on Spark
     without Delta, where insert_overwrite replaces whole partitions and no partition column

@@ -233,7 +233,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     # every incremental model, the staging base models included, equals its full refresh
     tables = _mart_tables(tmp_path / "full" / "target" / "manifest.json") + [
         "base_app__events", "base_shop__orders", "base_shop__order_items",
-        "int_events_attributed", "int_orders_attributed"]
+        "int_events_attributed", "int_orders_attributed", "int_order_items_attributed"]
     assert {"customers", "customer_segment_history", "segment_migrations", "cohort_retention"} <= set(tables)
     con = duckdb.connect()
     con.execute(f"attach '{incremental.duckdb_path}' as incremental (read_only)")

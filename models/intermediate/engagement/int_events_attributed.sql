@@ -26,10 +26,7 @@ events as (
     select * from {{ ref('stg_app__events') }}
     {% if is_incremental() %}
         -- rows loaded since the last build, minus var fact_lookback_days for late arrivals
-        where
-            loaded_at is null
-            or loaded_at > ({{ incremental_watermark('loaded_at') }})
-            or customer_id in ({{ customer_ids_changed_since_watermark() }})
+        where {{ fact_rows_changed_since_watermark() }}
     {% endif %}
 
 ),
