@@ -1,8 +1,14 @@
+{{ config(materialized='view') }}
+
 {#-
     Purchases: orders whose normalised status is in var purchase_statuses, of a real
     (non-test) customer, with net_amount (gross - discount - refunded, in the reporting
     currency) greater than 0. Cancelled and fully refunded orders are not purchases;
     partial refunds reduce the amount. The purchase date is the order's local date.
+
+    A view: a filter of int_orders_attributed that thirteen models read. As a table, at 1 M
+    customers, writing its 9 M rows took 16 s of the full build and 23 s of the daily run, more
+    than its readers spend filtering the orders themselves (DECISIONLOG).
 -#}
 
 with
