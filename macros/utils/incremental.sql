@@ -41,13 +41,21 @@
 {%- endmacro %}
 
 
+{#- The rows an incremental run reprocesses by load time: loaded since this model's watermark,
+    or without a load time (no watermark can place them). A where clause on a relation with
+    column loaded_at; the watermark is always this model's, whichever relation it filters. -#}
+{% macro loaded_since_watermark() -%}
+    loaded_at is null
+    or loaded_at > ({{ incremental_watermark('loaded_at') }})
+{%- endmacro %}
+
+
 {#- The rows of a customer fact (columns loaded_at, customer_id) an incremental run reprocesses: those
     loaded since this model's watermark (or without a load time), and those of a person whose
     customer record changed since then (customer_ids_changed_since_watermark). A where clause;
     the watermark is always this model's, whichever relation the clause filters. -#}
 {% macro fact_rows_changed_since_watermark() -%}
-    loaded_at is null
-    or loaded_at > ({{ incremental_watermark('loaded_at') }})
+    {{ loaded_since_watermark() }}
     or customer_id in ({{ customer_ids_changed_since_watermark() }})
 {%- endmacro %}
 

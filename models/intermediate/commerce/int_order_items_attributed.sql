@@ -27,7 +27,8 @@
 with
 
 {% if is_incremental() %}
-    -- orders int_orders_attributed reprocesses in this run, and catalogue rows changed since
+    -- orders changed since this model's watermark by int_orders_attributed's rule, and
+    -- catalogue rows changed since it
     changed_orders as (
 
         select order_id from {{ ref('stg_shop__orders') }}
@@ -38,7 +39,7 @@ with
     changed_products as (
 
         select product_id from {{ ref('stg_shop__products') }}
-        where loaded_at is null or loaded_at > ({{ incremental_watermark('loaded_at') }})
+        where {{ loaded_since_watermark() }}
 
     ),
 {% endif %}
@@ -48,8 +49,7 @@ order_items as (
     select * from {{ ref('stg_shop__order_items') }}
     {% if is_incremental() %}
         where
-            loaded_at is null
-            or loaded_at > ({{ incremental_watermark('loaded_at') }})
+            {{ loaded_since_watermark() }}
             or order_id in (select changed_orders.order_id from changed_orders)
             or product_id in (select changed_products.product_id from changed_products)
     {% endif %}
