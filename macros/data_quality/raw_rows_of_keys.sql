@@ -1,13 +1,49 @@
-{#- The distinct raw rows of a raw table whose cleaned filter_column is among keys.filter_column,
-    each with its cleaned id_columns and its fingerprint and raw text rendered exactly as in the
-    table's base model (raw_columns), so a row found again matches its base-model version. -#}
-{% macro raw_rows_of_keys(raw_relation, table_name, id_columns, filter_column, keys) -%}
+{#- The record id of a row of a raw table in int_rows_unattributed: its one key column, or its key
+    columns joined with '/' (campaign assignments: campaign_id/customer_id). columns: SQL
+    expressions of the key columns, already cleaned. -#}
+{% macro unattributed_record_id(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- if not loop.first %}{% do parts.append("'/'") %}{% endif -%}
+        {%- do parts.append(column) -%}
+    {%- endfor -%}
+    {{ parts[0] if parts | length == 1 else dbt.concat(parts) }}
+{%- endmacro %}
+
+
+{#- The distinct raw rows of a raw table that int_rows_unattributed needs the raw values of: those
+    whose record id (cleaned id_columns, unattributed_record_id) is among the keys CTE's rows of
+    table_name, each with its fingerprint and raw text rendered exactly as in the table's base
+    model (raw_columns), so a row found again matches its base-model version.
+    Only raw rows loaded at or after the earliest load time among those keys are read, and rows
+    whose load time does not parse: a clean row's loaded_at is this same cast of its raw
+    _loaded_at, so no row sought is skipped, and when the keys are the newest loads the other
+    rows' columns are never decoded (1 M customers: 1.9 s against 11 s for 50 M raw events). The
+    load time comes first in the where clause: DuckDB plans the two conditions in their order, and
+    with the key first it semi-joined every raw row before filtering on the load time.
+    keys: a CTE with source_table, record_id and loaded_at. -#}
+{% macro raw_rows_of_keys(raw_relation, table_name, id_columns, keys) -%}
+    {%- set cleaned = [] -%}
+    {%- for column in id_columns %}{% do cleaned.append(clean_text(column)) %}{% endfor -%}
+    {%- set record_id = unattributed_record_id(cleaned) -%}
+    {%- set loaded_at = safe_cast('_loaded_at', dbt.type_timestamp()) -%}
     select distinct
-        {%- for column in id_columns %}
-        {{ clean_text(column) }} as {{ column }},
-        {%- endfor %}
+        cast('{{ table_name }}' as {{ dbt.type_string() }}) as source_table,
+        {{ record_id }} as record_id,
         {{ row_fingerprint(raw_columns(table_name)) }} as raw_row_hash,
         {{ row_as_text(raw_columns(table_name)) }} as raw_values
-    from {{ raw_relation }}
-    where {{ clean_text(filter_column) }} in (select {{ keys }}.{{ filter_column }} from {{ keys }})
+    from (
+        select * from {{ raw_relation }}
+        where {{ loaded_at }} >= (
+            select min(sought.loaded_at) from {{ keys }} as sought
+            where sought.source_table = '{{ table_name }}'
+        )
+        union all
+        select * from {{ raw_relation }}
+        where {{ loaded_at }} is null
+    ) as loaded_since
+    where {{ record_id }} in (
+        select sought.record_id from {{ keys }} as sought
+        where sought.source_table = '{{ table_name }}'
+    )
 {%- endmacro %}

@@ -107,6 +107,20 @@ def _append_a_day(raw: Path) -> str:
     return str(order_id)
 
 
+def _late_customer(raw: Path) -> tuple[str, str]:
+    """Append (loaded 2026-07-02) the customer record of C90000020, whose events and order named an
+    unknown customer until now (int_rows_unattributed holds them), and a new event of C90000054, still
+    unknown. Returns the customer id and the new event's id."""
+    customer_id, event_id = "C90000020", "E770000000098"
+    _append_new_version(raw / "customers.csv", "customer_id", {
+        "customer_id": customer_id, "email": "late.customer@example.com", "phone": "13987650020",
+        "full_name": "Late Customer", "signup_at": "2024-01-01 09:00:00", "referred_by_customer_id": "",
+        "is_test_account": "false", "updated_at": "2026-07-01 12:00:00"})
+    with open(raw / "events.csv", "a", encoding="utf-8") as f:
+        f.write(f"{event_id},C90000054,A779,login,2026-07-01 09:30:00,S779,ios,,,,,2026-07-02 02:00:00\n")
+    return customer_id, event_id
+
+
 def _raw_row(path: Path, key: str, value: str | None = None) -> tuple[list[str], dict[str, str]]:
     """The columns of a raw CSV and one row: the first, or the newest version (by _loaded_at) of
     the row whose ``key`` is ``value``."""
@@ -177,7 +191,8 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
     refunded = _append_a_day(raw)
     changed = _change_customers(raw, incremental.duckdb_path)
-    changed_keys = ", ".join(f"'{key}'" for key in changed.values())
+    late_customer, unknown_event = _late_customer(raw)
+    changed_keys = ", ".join(f"'{key}'" for key in [*changed.values(), late_customer])
     revenue_by_date = f"""
         select as_of_date::varchar, sum(lifetime_revenue) from main.customer_segment_history
         where customer_key not in ({changed_keys}) group by 1
@@ -186,6 +201,13 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
         select customer_key, min(as_of_date)::varchar from main.customer_segment_history
         where customer_key in ({changed_keys}) group by 1
     """
+    late_customers_rows = f"""
+        select count(*) from main.int_rows_unattributed as unattributed
+        inner join main.base_app__events as events
+            on unattributed.record_id = events.event_id and events.row_status = 'clean'
+        where unattributed.source_table = 'app.events' and events.customer_id = '{late_customer}'
+    """
+    assert rows(incremental.duckdb_path, late_customers_rows)[0][0] > 0
     before = dict(rows(incremental.duckdb_path, revenue_by_date))
     first_dates_before = dict(rows(incremental.duckdb_path, first_dates))
     # the daily job (make daily): no unit tests, fact-sized models data-tested on the newest loads
@@ -209,6 +231,13 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     assert first_dates_after[changed["earlier"]] < first_dates_before[changed["earlier"]]
     assert rows(incremental.duckdb_path, "select as_of_date::varchar from main.int_as_of_date_resolved") == [
         ("2026-07-01",)]
+    # the late customer's events left int_rows_unattributed (withdrawn); the new unknown one entered it
+    # with its raw values, read from the raw rows of the new day
+    assert rows(incremental.duckdb_path, late_customers_rows)[0][0] == 0
+    assert rows(incremental.duckdb_path, f"""
+        select reject_reason, raw_values like '%customer_id=C90000054;%' from main.int_rows_unattributed
+        where source_table = 'app.events' and record_id = '{unknown_event}'
+    """) == [("unknown_customer", True)]
 
     # the staging base models ran incrementally: only the keys with a new row were reclassified
     for path in ("app/base/base_app__events.sql", "shop/base/base_shop__orders.sql",
@@ -233,7 +262,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     # every incremental model, the staging base models included, equals its full refresh
     tables = _mart_tables(tmp_path / "full" / "target" / "manifest.json") + [
         "base_app__events", "base_shop__orders", "base_shop__order_items",
-        "int_events_attributed", "int_orders_attributed", "int_order_items_attributed"]
+        "int_events_attributed", "int_orders_attributed", "int_order_items_attributed", "int_rows_unattributed"]
     assert {"customers", "customer_segment_history", "segment_migrations", "cohort_retention"} <= set(tables)
     con = duckdb.connect()
     con.execute(f"attach '{incremental.duckdb_path}' as incremental (read_only)")
