@@ -38,6 +38,49 @@ records as (
 
 ),
 
+record_counts as (
+
+    select
+        customer_key,
+        count(*) as source_record_count
+    from records
+    group by customer_key
+
+),
+
+counted as (
+
+    select
+        records.*,
+        record_counts.source_record_count
+    from records
+    inner join record_counts
+        on records.customer_key = record_counts.customer_key
+
+),
+
+-- a person with one record is that record, as the ranking below would give it: no window sorts
+-- (at 1 M customers nearly every person; ranking every record took most of this model's time)
+
+single_record_persons as (
+
+    select
+        customer_key,
+        {%- for attribute in latest_known %}
+            {{ attribute }},
+        {%- endfor %}
+        acquisition_channel,
+        signup_at,
+        updated_at,
+        loaded_at,
+        coalesce(is_marketing_opt_in, false) as is_marketing_opt_in,
+        coalesce(is_test_account, false) as is_test_account,
+        source_record_count
+    from counted
+    where source_record_count = 1
+
+),
+
 ranked as (
 
     select
@@ -59,11 +102,12 @@ ranked as (
             partition by customer_key
             order by signup_at asc, customer_id asc
         ) as signup_rank
-    from records
+    from counted
+    where source_record_count > 1
 
 ),
 
-per_person as (
+merged_persons as (
 
     select
         customer_key,
@@ -81,6 +125,14 @@ per_person as (
         count(*) as source_record_count
     from ranked
     group by customer_key
+
+),
+
+per_person as (
+
+    select * from single_record_persons
+    union all
+    select * from merged_persons
 
 ),
 
