@@ -60,6 +60,19 @@
 {%- endmacro %}
 
 
+{#- The post-hook of an incremental model that withdraws rows: besides the rows it writes, an
+    incremental run writes a withdrawal row for each key it reprocessed that no longer belongs in
+    the model (a fact that can no longer be attributed, a row no longer rejected). delete+insert
+    deletes the held row of that key, and this hook then deletes the withdrawal rows, which
+    condition picks out (a where clause true of no real row). Nothing on a full build or on
+    engines that rebuild the table (fact_materialization). -#}
+{% macro delete_withdrawn_rows(condition) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ condition }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- The materialisation of the key-based incremental facts (unique_key order_id / event_id):
     incremental where the engine can delete or merge rows by key; a full table rebuild on Spark
     without Delta, where insert_overwrite replaces whole partitions and no partition column

@@ -121,6 +121,33 @@ def _late_customer(raw: Path) -> tuple[str, str]:
     return customer_id, event_id
 
 
+def _unattributable_versions(raw: Path) -> dict[str, str]:
+    """Append (loaded 2026-07-02) new versions of two old completed orders with lines that can no
+    longer be attributed: one in EUR (no rate into the reporting currency), one naming the unknown
+    customer C90000054. Their attributed rows, and their lines', must leave the incremental facts and
+    enter int_rows_unattributed, as on a full build. Returns the order ids by reason."""
+    con = duckdb.connect()
+    order_ids = [r[0] for r in con.execute(f"""
+        select order_id from read_csv('{raw / 'orders.csv'}', header = true, all_varchar = true) as orders
+        where status = 'completed' and currency = 'CNY' and customer_id like 'C0%'
+          and ordered_at between '2025-04-01' and '2025-04-30'
+          and order_id in (select order_id
+                           from read_csv('{raw / 'order_items.csv'}', header = true, all_varchar = true))
+        group by order_id
+        having count(*) = 1
+        order by order_id
+        limit 2
+    """).fetchall()]
+    con.close()
+    assert len(order_ids) == 2, order_ids
+    reasons = dict(zip(("missing_exchange_rate", "unknown_customer"), order_ids))
+    for reason, change in (("missing_exchange_rate", {"currency": "EUR"}),
+                           ("unknown_customer", {"customer_id": "C90000054"})):
+        _append_new_version(raw / "orders.csv", "order_id", {**change, "updated_at": "2026-07-01 11:00:00"},
+                            reasons[reason])
+    return reasons
+
+
 def _raw_row(path: Path, key: str, value: str | None = None) -> tuple[list[str], dict[str, str]]:
     """The columns of a raw CSV and one row: the first, or the newest version (by _loaded_at) of
     the row whose ``key`` is ``value``."""
@@ -192,6 +219,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     refunded = _append_a_day(raw)
     changed = _change_customers(raw, incremental.duckdb_path)
     late_customer, unknown_event = _late_customer(raw)
+    unattributable = _unattributable_versions(raw)
     changed_keys = ", ".join(f"'{key}'" for key in [*changed.values(), late_customer])
     revenue_by_date = f"""
         select as_of_date::varchar, sum(lifetime_revenue) from main.customer_segment_history
@@ -238,6 +266,29 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
         select reject_reason, raw_values like '%customer_id=C90000054;%' from main.int_rows_unattributed
         where source_table = 'app.events' and record_id = '{unknown_event}'
     """) == [("unknown_customer", True)]
+
+    # the orders whose new version cannot be attributed left the facts, lines too, and are listed as
+    # unattributed with their new version's raw values (an incremental run only adds and replaces
+    # rows: without the withdrawal rows their earlier version stayed)
+    order_list = ", ".join(f"'{order_id}'" for order_id in unattributable.values())
+    assert rows(incremental.duckdb_path, f"""
+        select count(*) from main.int_orders_attributed where order_id in ({order_list})
+    """) == [(0,)]
+    assert rows(incremental.duckdb_path, f"""
+        select count(*) from main.int_order_items_attributed where order_id in ({order_list})
+    """) == [(0,)]
+    assert rows(incremental.duckdb_path, f"""
+        select record_id, reject_reason, raw_values like '%updated_at=2026-07-01 11:00:00;%'
+        from main.int_rows_unattributed
+        where source_table = 'shop.orders' and record_id in ({order_list})
+        order by reject_reason
+    """) == [(order_id, reason, True) for reason, order_id in sorted(unattributable.items())]
+    assert rows(incremental.duckdb_path, f"""
+        select distinct unattributed.reject_reason from main.int_rows_unattributed as unattributed
+        inner join main.base_shop__order_items as items
+            on unattributed.record_id = items.order_item_id and items.row_status = 'clean'
+        where unattributed.source_table = 'shop.order_items' and items.order_id in ({order_list})
+    """) == [("unknown_order",)]
 
     # the staging base models ran incrementally: only the keys with a new row were reclassified
     for path in ("app/base/base_app__events.sql", "shop/base/base_shop__orders.sql",

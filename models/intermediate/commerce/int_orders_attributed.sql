@@ -4,6 +4,7 @@
         unique_key='order_id',
         incremental_strategy=fact_incremental_strategy(),
         on_schema_change='append_new_columns',
+        post_hook="{{ delete_withdrawn_rows('customer_key is null') }}",
     )
 }}
 
@@ -12,6 +13,12 @@
     map) and converted into var reporting_currency with the rate valid on the local order
     date. Orders of unknown customers or without a rate are not here: they are reported in
     int_rows_unattributed with their reason.
+    An incremental run reprocesses the orders loaded since its watermark and those of persons
+    whose customer record changed; a reprocessed order it can no longer attribute (its new
+    version names an unknown customer or a currency without a rate) is written with a null
+    customer_key, which deletes its held row (delete+insert on order_id) and is deleted by the
+    post-hook (delete_withdrawn_rows), so the order leaves this model as on a full build and
+    int_rows_unattributed lists it.
     net_amount = gross_amount - discount_amount - refunded_amount, in the reporting currency.
 -#}
 
@@ -73,52 +80,61 @@ orders_with_rate as (
 
 ),
 
+-- the person of each order, none when it cannot be attributed (an unknown customer, no rate)
+
+orders_attributed as (
+
+    select
+        orders_with_rate.*,
+        case
+            when orders_with_rate.exchange_rate is not null then id_map.customer_key
+        end as customer_key,
+        id_map.is_test_account
+    from orders_with_rate
+    left join id_map
+        on orders_with_rate.customer_id = id_map.source_customer_id
+
+),
+
 final as (
 
     select
         -- ids
-        orders_with_rate.order_id,
-        id_map.customer_key,
-        orders_with_rate.customer_id as source_customer_id,
+        order_id,
+        customer_key,
+        customer_id as source_customer_id,
 
         -- strings
-        orders_with_rate.order_status,
-        orders_with_rate.currency_code,
-        orders_with_rate.sales_channel,
+        order_status,
+        currency_code,
+        sales_channel,
 
         -- numerics (order currency)
-        orders_with_rate.gross_amount as gross_amount_original,
-        orders_with_rate.exchange_rate,
+        gross_amount as gross_amount_original,
+        exchange_rate,
 
         -- numerics (reporting currency)
-        cast(orders_with_rate.gross_amount * orders_with_rate.exchange_rate as {{ amount_type() }})
-            as gross_amount,
-        cast(orders_with_rate.discount_amount * orders_with_rate.exchange_rate as {{ amount_type() }})
-            as discount_amount,
-        cast(orders_with_rate.refunded_amount * orders_with_rate.exchange_rate as {{ amount_type() }})
-            as refunded_amount,
+        cast(gross_amount * exchange_rate as {{ amount_type() }}) as gross_amount,
+        cast(discount_amount * exchange_rate as {{ amount_type() }}) as discount_amount,
+        cast(refunded_amount * exchange_rate as {{ amount_type() }}) as refunded_amount,
         cast(
-            (
-                orders_with_rate.gross_amount
-                - orders_with_rate.discount_amount
-                - orders_with_rate.refunded_amount
-            ) * orders_with_rate.exchange_rate as {{ amount_type() }}
+            (gross_amount - discount_amount - refunded_amount) * exchange_rate as {{ amount_type() }}
         ) as net_amount,
 
         -- flags
-        id_map.is_test_account,
+        is_test_account,
 
         -- timestamps
-        orders_with_rate.ordered_at,
-        orders_with_rate.ordered_at_local,
-        orders_with_rate.order_date,
-        orders_with_rate.updated_at,
-        orders_with_rate.loaded_at
+        ordered_at,
+        ordered_at_local,
+        order_date,
+        updated_at,
+        loaded_at
 
-    from orders_with_rate
-    inner join id_map
-        on orders_with_rate.customer_id = id_map.source_customer_id
-    where orders_with_rate.exchange_rate is not null
+    from orders_attributed
+    {% if not is_incremental() %}
+        where customer_key is not null
+    {% endif %}
 
 )
 

@@ -4,7 +4,7 @@
         unique_key=['source_table', 'record_id'],
         incremental_strategy=fact_incremental_strategy(),
         on_schema_change='sync_all_columns',
-        post_hook="{% if is_incremental() %}delete from {{ this }} where reject_reason is null{% endif %}",
+        post_hook="{{ delete_withdrawn_rows('reject_reason is null') }}",
     )
 }}
 
