@@ -276,7 +276,8 @@ unattributed as (
             unattributed.reject_reason,
             unattributed.loaded_at,
             previous.raw_row_hash,
-            previous.raw_values
+            previous.raw_values,
+            previous.reject_reason as held_reason
         from unattributed
         inner join previous
             on
@@ -346,7 +347,14 @@ looked_up as (
 unattributed_with_values as (
 
     {% if is_incremental() %}
-        select * from kept
+        select
+            source_table,
+            record_id,
+            reject_reason,
+            loaded_at,
+            raw_row_hash,
+            raw_values
+        from kept
         union all
     {% endif %}
     select * from looked_up
@@ -354,24 +362,23 @@ unattributed_with_values as (
 ),
 
 {% if is_incremental() %}
-    -- an incremental run writes only what changed (delete+insert on source_table, record_id): the
-    -- rows new or different from the held ones, and a withdrawal (null reason) for each held row no
-    -- longer rejected, which deletes it and is deleted itself by the post-hook
+    -- an incremental run writes only what changed (delete+insert on source_table, record_id): a
+    -- held row whose reason changed, every row looked up (new, or a new version of a held key: a
+    -- row held as the same raw row is kept, not looked up), and a withdrawal (null reason) for each
+    -- held row no longer rejected, which deletes it and is deleted itself by the post-hook
     changed as (
 
-        select unattributed_with_values.*
-        from unattributed_with_values
-        left join previous
-            on
-                unattributed_with_values.source_table = previous.source_table
-                and unattributed_with_values.record_id = previous.record_id
-                and unattributed_with_values.reject_reason = previous.reject_reason
-                and unattributed_with_values.raw_row_hash = previous.raw_row_hash
-                and (
-                    unattributed_with_values.loaded_at = previous.loaded_at
-                    or (unattributed_with_values.loaded_at is null and previous.loaded_at is null)
-                )
-        where previous.record_id is null
+        select
+            source_table,
+            record_id,
+            reject_reason,
+            loaded_at,
+            raw_row_hash,
+            raw_values
+        from kept
+        where reject_reason <> held_reason
+        union all
+        select * from looked_up
 
     ),
 
