@@ -334,7 +334,8 @@ looked_up as (
         to_look_up.reject_reason,
         to_look_up.loaded_at,
         raw_rows.raw_row_hash,
-        raw_rows.raw_values
+        raw_rows.raw_values,
+        cast(null as {{ dbt.type_string() }}) as held_reason
     from to_look_up
     inner join raw_rows
         on
@@ -347,14 +348,7 @@ looked_up as (
 unattributed_with_values as (
 
     {% if is_incremental() %}
-        select
-            source_table,
-            record_id,
-            reject_reason,
-            loaded_at,
-            raw_row_hash,
-            raw_values
-        from kept
+        select * from kept
         union all
     {% endif %}
     select * from looked_up
@@ -362,26 +356,8 @@ unattributed_with_values as (
 ),
 
 {% if is_incremental() %}
-    -- an incremental run writes only what changed (delete+insert on source_table, record_id): a
-    -- held row whose reason changed, every row looked up (new, or a new version of a held key: a
-    -- row held as the same raw row is kept, not looked up), and a withdrawal (null reason) for each
-    -- held row no longer rejected, which deletes it and is deleted itself by the post-hook
-    changed as (
-
-        select
-            source_table,
-            record_id,
-            reject_reason,
-            loaded_at,
-            raw_row_hash,
-            raw_values
-        from kept
-        where reject_reason <> held_reason
-        union all
-        select * from looked_up
-
-    ),
-
+    -- a withdrawal (null reason) for each held row no longer rejected: it deletes the held row
+    -- (delete+insert on source_table, record_id) and is deleted itself by the post-hook
     withdrawn as (
 
         select
@@ -390,7 +366,8 @@ unattributed_with_values as (
             cast(null as {{ dbt.type_string() }}) as reject_reason,
             cast(null as {{ dbt.type_timestamp() }}) as loaded_at,
             cast(null as {{ dbt.type_string() }}) as raw_row_hash,
-            cast(null as {{ dbt.type_string() }}) as raw_values
+            cast(null as {{ dbt.type_string() }}) as raw_values,
+            cast(null as {{ dbt.type_string() }}) as held_reason
         from previous
         left join unattributed_with_values
             on
@@ -399,16 +376,33 @@ unattributed_with_values as (
         where unattributed_with_values.record_id is null
 
     ),
+
+    -- an incremental run writes only what changed: every row looked up (new, or a new version of a
+    -- held key: a row held as the same raw row is kept, not looked up; held_reason null), a held
+    -- row whose reason changed, and the withdrawals
+    changed as (
+
+        select * from unattributed_with_values
+        where held_reason is null or reject_reason <> held_reason
+        union all
+        select * from withdrawn
+
+    ),
 {% endif %}
 
 final as (
 
+    select
+        source_table,
+        record_id,
+        reject_reason,
+        loaded_at,
+        raw_row_hash,
+        raw_values
     {% if is_incremental() %}
-        select * from changed
-        union all
-        select * from withdrawn
+        from changed
     {% else %}
-        select * from unattributed_with_values
+        from unattributed_with_values
     {% endif %}
 
 )
