@@ -55,18 +55,19 @@ def _raw_copy(target: Path) -> Path:
     return target
 
 
+def _raw_csv(raw: Path, name: str) -> str:
+    """A DuckDB table expression reading raw table ``name`` of ``raw`` as text, as it was delivered."""
+    return f"read_csv('{raw / name}.csv', header = true, all_varchar = true)"
+
+
 def _append_a_day(raw: Path) -> str:
     """Append 2026-07-01: new orders with items and events for existing customers, a new customer
     with an order, and a late full refund of an old completed order (a new version of it).
     Returns the refunded order's id."""
     con = duckdb.connect()
-
-    def table(name: str) -> str:
-        return f"read_csv('{raw / name}.csv', header = true, all_varchar = true)"
-
     old = con.execute(f"""
         select order_id, customer_id, ordered_at, currency, gross_amount, discount_amount, sales_channel
-        from {table('orders')}
+        from {_raw_csv(raw, 'orders')}
         where status = 'completed' and ordered_at between '2025-03-01' and '2025-03-31'
           and currency = 'CNY' and customer_id like 'C0%'
         order by order_id limit 1
@@ -75,7 +76,7 @@ def _append_a_day(raw: Path) -> str:
     order_id, customer_id, ordered_at, currency, gross, discount, channel = old
     refund = f"{float(gross) - float(discount):.2f}"
     buyers = [r[0] for r in con.execute(f"""
-        select distinct customer_id from {table('orders')}
+        select distinct customer_id from {_raw_csv(raw, 'orders')}
         where customer_id like 'C0%' and status = 'completed' order by customer_id limit 5
     """).fetchall()]
     with open(raw / "orders.csv", "a", encoding="utf-8") as f:
@@ -128,11 +129,10 @@ def _unattributable_versions(raw: Path) -> dict[str, str]:
     enter int_rows_unattributed, as on a full build. Returns the order ids by reason."""
     con = duckdb.connect()
     order_ids = [r[0] for r in con.execute(f"""
-        select order_id from read_csv('{raw / 'orders.csv'}', header = true, all_varchar = true) as orders
+        select order_id from {_raw_csv(raw, 'orders')} as orders
         where status = 'completed' and currency = 'CNY' and customer_id like 'C0%'
           and ordered_at between '2025-04-01' and '2025-04-30'
-          and order_id in (select order_id
-                           from read_csv('{raw / 'order_items.csv'}', header = true, all_varchar = true))
+          and order_id in (select order_id from {_raw_csv(raw, 'order_items')})
         group by order_id
         having count(*) = 1
         order by order_id
