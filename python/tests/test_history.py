@@ -341,6 +341,28 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     assert differences == {}
     con.close()
 
+    # segment_migrations recomputed the dates the history rewrote and the date after each, and only
+    # those: a date carries the new stamp exactly then. (This day rewrites every history date, as the
+    # changed customers start early; the unit tests migrations_incremental_* cover dates left alone.)
+    stamps = rows(incremental.duckdb_path, """
+        with history_dates as (
+            select as_of_date, max(source_loaded_at) as stamp from main.customer_segment_history group by 1
+        ),
+        rewritten as (
+            select as_of_date, stamp = max(stamp) over () as rewritten,
+                   lag(stamp) over (order by as_of_date) = max(stamp) over () as previous_rewritten
+            from history_dates
+        ),
+        migrations as (
+            select as_of_date, max(source_loaded_at) as stamp from main.segment_migrations group by 1
+        )
+        select coalesce(rewritten or previous_rewritten, false) as recomputed,
+               migrations.stamp = (select max(stamp) from migrations) as restamped, count(*)
+        from rewritten inner join migrations using (as_of_date)
+        group by 1, 2 order by 1, 2
+    """)
+    assert stamps and all(recomputed == restamped for recomputed, restamped, _ in stamps)
+
     _assert_daily_tests_scan_the_newest_loads(tmp_path)
 
 
