@@ -8,7 +8,10 @@
     rows earlier builds loaded and tested are not scanned again. The models so marked are the
     fact-sized ones with a loaded_at column, whose incremental builds reclassify or replace by
     the tested key (delete+insert), so earlier rows cannot collide with new ones; a
-    relationships test filters its child rows, never the parent it looks them up in.
+    relationships test filters its child rows, never the parent it looks them up in. A model
+    whose load time has another name says so in meta data_tests_loaded_at: the segment history's
+    source_loaded_at stamps every as-of date a run rewrites (whole) with the newest load it read,
+    so the dates of the day's run are tested and the dates it left alone are not.
 
     Overrides dbt's get_where_subquery (the documented hook for where configs); every other test,
     and every test when the var is unset, behaves as with dbt's own.
@@ -20,7 +23,7 @@
         {%- do conditions.append('(' ~ where ~ ')') -%}
     {%- endif -%}
     {%- if tested_model_scope() == 'recent_loads' and var('data_test_recent_days', none) is not none -%}
-        {%- do conditions.append(recent_loads_predicate(relation)) -%}
+        {%- do conditions.append(recent_loads_predicate(relation, tested_model_meta('data_tests_loaded_at', 'loaded_at'))) -%}
     {%- endif -%}
     {%- if conditions -%}
         {%- set filtered -%}
@@ -35,17 +38,23 @@
 
 {#- meta data_tests_scope of the model the running data test is attached to ('' if none). -#}
 {% macro tested_model_scope() -%}
-    {%- set attached = model.get('attached_node') if model is mapping else none -%}
-    {%- if not attached or attached not in graph.nodes -%}
-        {{ return('') }}
-    {%- endif -%}
-    {{ return(graph.nodes[attached].config.get('meta', {}).get('data_tests_scope', '')) }}
+    {{ return(tested_model_meta('data_tests_scope', '')) }}
 {%- endmacro %}
 
 
-{#- Rows loaded within var data_test_recent_days of the relation's newest loaded_at, or without a
-    load time. -#}
-{% macro recent_loads_predicate(relation) -%}
+{#- A meta key of the model the running data test is attached to (default if none). -#}
+{% macro tested_model_meta(key, default) -%}
+    {%- set attached = model.get('attached_node') if model is mapping else none -%}
+    {%- if not attached or attached not in graph.nodes -%}
+        {{ return(default) }}
+    {%- endif -%}
+    {{ return(graph.nodes[attached].config.get('meta', {}).get(key, default)) }}
+{%- endmacro %}
+
+
+{#- Rows loaded within var data_test_recent_days of the relation's newest load, or without a
+    load time; column: the load time column (meta data_tests_loaded_at, default loaded_at). -#}
+{% macro recent_loads_predicate(relation, column='loaded_at') -%}
     {%- set days = var('data_test_recent_days') -%}
     {%- if not (days | string).isdigit() -%}
         {{ exceptions.raise_compiler_error(
@@ -53,9 +62,9 @@
             ~ days ~ "'") }}
     {%- endif -%}
     (
-        loaded_at is null
-        or loaded_at >= (
-            select {{ dbt.dateadd('day', -1 * (days | int), 'max(newest.loaded_at)') }}
+        {{ column }} is null
+        or {{ column }} >= (
+            select {{ dbt.dateadd('day', -1 * (days | int), 'max(newest.' ~ column ~ ')') }}
             from {{ relation }} as newest
         )
     )

@@ -388,6 +388,29 @@ def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
         con.close()
     assert failing == {"daily": 1, "full": 2}
 
+    # the history's, by the stamp of the dates a run rewrote (meta data_tests_loaded_at): a duplicate
+    # stamped with the newest load is seen, one stamped two years earlier only by the full build's
+    test_dir = Path("target/compiled/customer_segments/models/marts/history/_history__models.yml")
+    test_name = "unique_combination_of_columns_customer_segment_history_as_of_date__customer_key"
+    (test_file,) = [node["alias"] for node in json.loads(
+        (tmp_path / "full" / "target" / "manifest.json").read_text())["nodes"].values() if node["name"] == test_name]
+    daily_sql = (tmp_path / "incremental" / test_dir / f"{test_file}.sql").read_text()
+    full_sql = (tmp_path / "full" / test_dir / f"{test_file}.sql").read_text()
+    assert "newest.source_loaded_at" in daily_sql and "newest.source_loaded_at" not in full_sql
+    con = duckdb.connect(str(tmp_path / "incremental" / "customer_segments.duckdb"))
+    try:
+        for customer, stamp in (("min", "source_loaded_at"), ("max", "source_loaded_at - interval 730 day")):
+            con.execute(f"""
+                insert into main.customer_segment_history
+                select * replace ({stamp} as source_loaded_at) from main.customer_segment_history
+                where customer_key = (select {customer}(customer_key) from main.customer_segment_history)
+                  and as_of_date = (select max(as_of_date) from main.customer_segment_history)""")
+        failing = {name: con.execute(f"select count(*) from ({sql})").fetchone()[0]
+                   for name, sql in (("daily", daily_sql), ("full", full_sql))}
+    finally:
+        con.close()
+    assert failing == {"daily": 1, "full": 2}
+
 
 @pytest.mark.parametrize("days", [-1, "a week"])
 def test_nonsensical_data_test_recent_days_stops_the_build(tmp_path: Path, days: Any) -> None:

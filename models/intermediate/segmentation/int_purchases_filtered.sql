@@ -40,7 +40,10 @@ final as (
         -- timestamps
         ordered_at,
         ordered_at_local,
-        order_date
+        order_date,
+
+        -- lineage
+        loaded_at
 
     from orders
     where
