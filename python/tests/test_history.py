@@ -292,7 +292,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
     # the staging base models ran incrementally: only the keys with a new row were reclassified
     for path in ("app/base/base_app__events.sql", "shop/base/base_shop__orders.sql",
-                 "shop/base/base_shop__order_items.sql"):
+                 "shop/base/base_shop__order_items.sql", "crm/base/base_crm__customers.sql"):
         compiled = (tmp_path / "incremental" / "target" / "compiled" / "customer_segments" / "models" / "staging"
                     / path).read_text()
         assert "from source as loaded_since" in compiled, path  # changed_version_groups_filter
@@ -312,7 +312,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
     # every incremental model, the staging base models included, equals its full refresh
     tables = _mart_tables(tmp_path / "full" / "target" / "manifest.json") + [
-        "base_app__events", "base_shop__orders", "base_shop__order_items",
+        "base_app__events", "base_shop__orders", "base_shop__order_items", "base_crm__customers",
         "int_events_attributed", "int_orders_attributed", "int_order_items_attributed", "int_rows_unattributed"]
     assert {"customers", "customer_segment_history", "segment_migrations", "cohort_retention"} <= set(tables)
     con = duckdb.connect()

@@ -1,9 +1,19 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=fact_materialization(),
+        unique_key=version_group('customer_id'),
+        incremental_strategy=fact_incremental_strategy(),
+        on_schema_change='fail',
+    )
+}}
 
 {#-
     Every raw customer row, typed and classified: clean (the newest valid version of a
     customer_id), superseded (an older or duplicate version) or rejected (with a reason).
     stg_crm__customers keeps the clean rows; rejected_rows reports the rest.
+    Incremental like the fact-sized base models: a run reclassifies only the customer_ids with a
+    row loaded since the last run (changed_version_groups_filter); the identity models after it
+    still read every clean row.
 -#}
 
 {#- the typed columns, in order (the raw__ ones are dropped after classification) -#}
@@ -34,6 +44,14 @@ with
 source as {{ not_materialized() }} (
 
     select * from {{ raw_source('crm', 'customers') }}
+
+),
+
+scoped as {{ materialized_if_incremental() }} (
+
+    -- an incremental run: only the raw rows of the customers with a row loaded since the last run
+    select * from source
+    {{- changed_version_groups_filter('source', 'customer_id') }}
 
 ),
 
@@ -72,7 +90,7 @@ typed as (
         -- raw values as they arrived (fingerprint and text of the rows that need them)
         {{ raw_columns_carried('crm.customers') }}
 
-    from source
+    from scoped
 
 ),
 
