@@ -367,49 +367,49 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
 
 def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
-    """The daily job's unique test of int_events_attributed sees a duplicate among the newest
-    loads and not one among rows loaded long before; the full build's sees both."""
-    test_path = Path("target/compiled/customer_segments/models/intermediate/engagement/"
-                     "_engagement__models.yml/unique_int_events_attributed_event_id.sql")
-    daily_sql = (tmp_path / "incremental" / test_path).read_text()
-    full_sql = (tmp_path / "full" / test_path).read_text()
-    assert "newest.loaded_at" in daily_sql and "newest.loaded_at" not in full_sql
-    con = duckdb.connect(str(tmp_path / "incremental" / "customer_segments.duckdb"))
-    try:
-        for loaded_at in ("2026-07-02 02:00:00", "2024-07-02 02:00:00"):
-            con.execute(f"""
-                insert into main.int_events_attributed
+    """The daily job's data tests of a recent_loads model see a duplicate among its newest loads
+    and not one among rows loaded long before; the full build's see both."""
+    # int_events_attributed, by loaded_at
+    failing = _daily_and_full_failures(
+        tmp_path, "unique_int_events_attributed_event_id", "newest.loaded_at", [
+            f"""insert into main.int_events_attributed
                 select * from main.int_events_attributed
                 where event_id = (select min(event_id) from main.int_events_attributed
-                                  where loaded_at = '{loaded_at}')""")
-        failing = {name: con.execute(f"select count(*) from ({sql})").fetchone()[0]
-                   for name, sql in (("daily", daily_sql), ("full", full_sql))}
-    finally:
-        con.close()
+                                  where loaded_at = '{loaded_at}')"""
+            for loaded_at in ("2026-07-02 02:00:00", "2024-07-02 02:00:00")])
     assert failing == {"daily": 1, "full": 2}
 
-    # the history's, by the stamp of the dates a run rewrote (meta data_tests_loaded_at): a duplicate
+    # the history, by the stamp of the dates a run rewrote (meta data_tests_loaded_at): a duplicate
     # stamped with the newest load is seen, one stamped two years earlier only by the full build's
-    test_dir = Path("target/compiled/customer_segments/models/marts/history/_history__models.yml")
-    test_name = "unique_combination_of_columns_customer_segment_history_as_of_date__customer_key"
-    (test_file,) = [node["alias"] for node in json.loads(
-        (tmp_path / "full" / "target" / "manifest.json").read_text())["nodes"].values() if node["name"] == test_name]
-    daily_sql = (tmp_path / "incremental" / test_dir / f"{test_file}.sql").read_text()
-    full_sql = (tmp_path / "full" / test_dir / f"{test_file}.sql").read_text()
-    assert "newest.source_loaded_at" in daily_sql and "newest.source_loaded_at" not in full_sql
-    con = duckdb.connect(str(tmp_path / "incremental" / "customer_segments.duckdb"))
-    try:
-        for customer, stamp in (("min", "source_loaded_at"), ("max", "source_loaded_at - interval 730 day")):
-            con.execute(f"""
-                insert into main.customer_segment_history
+    failing = _daily_and_full_failures(
+        tmp_path, "unique_combination_of_columns_customer_segment_history_as_of_date__customer_key",
+        "newest.source_loaded_at", [
+            f"""insert into main.customer_segment_history
                 select * replace ({stamp} as source_loaded_at) from main.customer_segment_history
                 where customer_key = (select {customer}(customer_key) from main.customer_segment_history)
-                  and as_of_date = (select max(as_of_date) from main.customer_segment_history)""")
-        failing = {name: con.execute(f"select count(*) from ({sql})").fetchone()[0]
-                   for name, sql in (("daily", daily_sql), ("full", full_sql))}
+                  and as_of_date = (select max(as_of_date) from main.customer_segment_history)"""
+            for customer, stamp in (("min", "source_loaded_at"), ("max", "source_loaded_at - interval 730 day"))])
+    assert failing == {"daily": 1, "full": 2}
+
+
+def _daily_and_full_failures(tmp_path: Path, test_name: str, daily_marker: str, inserts: list[str]) -> dict[str, int]:
+    """Data test test_name as the daily job (incremental/) and the full build (full/) compiled it:
+    the daily SQL has daily_marker (its recent_loads filter), the full one not; after the inserts
+    into the incremental database, the rows each version of the test fails on."""
+    nodes = json.loads((tmp_path / "full" / "target" / "manifest.json").read_text())["nodes"].values()
+    (node,) = [node for node in nodes if node["name"] == test_name]
+    # compiled path: the YAML file's folder, then the test's alias (dbt hashes long names)
+    compiled = Path("target/compiled") / node["package_name"] / node["original_file_path"] / f"{node['alias']}.sql"
+    sql = {side: (tmp_path / folder / compiled).read_text()
+           for side, folder in (("daily", "incremental"), ("full", "full"))}
+    assert daily_marker in sql["daily"] and daily_marker not in sql["full"]
+    con = duckdb.connect(str(tmp_path / "incremental" / "customer_segments.duckdb"))
+    try:
+        for statement in inserts:
+            con.execute(statement)
+        return {side: con.execute(f"select count(*) from ({text})").fetchone()[0] for side, text in sql.items()}
     finally:
         con.close()
-    assert failing == {"daily": 1, "full": 2}
 
 
 @pytest.mark.parametrize("days", [-1, "a week"])

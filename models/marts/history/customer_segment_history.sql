@@ -249,10 +249,8 @@ source_watermark as (
             built.last_as_of_date is null
             or spine.as_of_date > built.last_as_of_date
             or spine.as_of_date >= changed_since.changed_from
-            -- backfill: vars history_rebuild_from / _to (unset: 9999-12-31, which matches nothing)
-            or spine.as_of_date between
-            cast('{{ var("history_rebuild_from") or "9999-12-31" }}' as date)
-            and cast('{{ var("history_rebuild_to") or "9999-12-31" }}' as date)
+            -- backfill: vars history_rebuild_from / _to
+            or {{ in_history_rebuild_range('spine.as_of_date') }}
 
     ),
 

@@ -96,12 +96,9 @@ dated as (
             built.as_of_date is null
             or {{ values_differ('dated.previous_as_of_date', 'built.previous_as_of_date') }}
             or {{ values_differ('dated.source_loaded_at', 'built.source_loaded_at') }}
-            -- backfill: vars history_rebuild_from / _to (unset: 9999-12-31, which matches nothing)
-            {%- for column in ['dated.as_of_date', 'dated.previous_as_of_date'] %}
-                or {{ column }} between
-                cast('{{ var("history_rebuild_from") or "9999-12-31" }}' as date)
-                and cast('{{ var("history_rebuild_to") or "9999-12-31" }}' as date)
-            {%- endfor %}
+            -- backfill: vars history_rebuild_from / _to, and the date after each
+            or {{ in_history_rebuild_range('dated.as_of_date') }}
+            or {{ in_history_rebuild_range('dated.previous_as_of_date') }}
 
     ),
 {% else %}
@@ -114,7 +111,15 @@ dated as (
 
 history_to_build as (
 
-    select history.*
+    select
+        dates_to_build.previous_as_of_date,
+        dates_to_build.source_loaded_at,
+        history.as_of_date,
+        history.customer_key,
+        {%- for segmentation in segmentations %}
+            history.{{ segmentation }},
+        {%- endfor %}
+        history.lifetime_revenue
     from history
     inner join dates_to_build
         on history.as_of_date = dates_to_build.as_of_date
@@ -133,9 +138,9 @@ history_before as (
 movements as (
 
     select
-        dates_to_build.previous_as_of_date,
+        history_to_build.previous_as_of_date,
         history_to_build.as_of_date,
-        dates_to_build.source_loaded_at,
+        history_to_build.source_loaded_at,
         history_to_build.customer_key,
         {%- for segmentation in segmentations %}
             case
@@ -146,11 +151,9 @@ movements as (
         {%- endfor %}
         history_to_build.lifetime_revenue - coalesce(history_before.lifetime_revenue, 0) as period_revenue
     from history_to_build
-    inner join dates_to_build
-        on history_to_build.as_of_date = dates_to_build.as_of_date
     left join history_before
         on
-            dates_to_build.previous_as_of_date = history_before.as_of_date
+            history_to_build.previous_as_of_date = history_before.as_of_date
             and history_to_build.customer_key = history_before.customer_key
 
 ),
