@@ -219,3 +219,16 @@
         {{ exceptions.raise_compiler_error("Invalid tag vars:\n  - " ~ errors | join("\n  - ")) }}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- Whether date_column (a date) lies from_days (inclusive) to to_days (exclusive) days before the
+    as-of date: from_days <= datediff(day, date_column, as_of) < to_days. Written as the range
+    (as_of - to_days, as_of - from_days] on the column itself, so an engine can skip the row
+    groups the window excludes when it scans the fact (DuckDB pushes the range into the scan as a
+    filter once it knows the as-of date), and the rows outside the window leave before any join
+    or aggregate; a datediff computed per row reached the filter only after the join with the
+    as-of date. as_of: a date column (the rules' as_of_dates.as_of_date). -#}
+{% macro days_before_as_of_between(date_column, from_days, to_days, as_of='as_of_dates.as_of_date') -%}
+    {{ date_column }} > cast({{ dbt.dateadd('day', -1 * (to_days | int), as_of) }} as date)
+    and {{ date_column }} <= cast({{ dbt.dateadd('day', -1 * (from_days | int), as_of) }} as date)
+{%- endmacro %}

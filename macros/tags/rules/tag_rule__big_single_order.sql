@@ -19,24 +19,14 @@ purchases as (
 
 ),
 
-purchases_dated as (
+purchases_in_window as (
 
     select
         purchases.customer_key,
-        purchases.net_amount,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        purchases.net_amount
     from purchases
     cross join as_of_dates
-
-),
-
-purchases_in_window as (
-
-    select * from purchases_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 

@@ -26,30 +26,37 @@ purchases as (
 
 ),
 
-carts as (
+judged_carts as (
 
+    -- the carts of the lookback window old enough to be judged
     select
         events.event_id,
         events.customer_key,
         events.occurred_at,
-        events.event_date,
-        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        events.event_date
     from events
     cross join as_of_dates
     where
         events.event_type = 'add_to_cart'
         and events.customer_key is not null
         and not events.is_test_account
+        and {{ days_before_as_of_between(
+            'events.event_date', var('tag_cart_abandon_days'), var('tag_cart_abandon_lookback_days')
+        ) }}
 
 ),
 
-judged_carts as (
+purchases_in_lookback as (
 
-    select * from carts
-    where
-        days_before_as_of >= {{ var('tag_cart_abandon_days') }}
-        and days_before_as_of < {{ var('tag_cart_abandon_lookback_days') }}
+    -- the only purchases that can convert a judged cart: placed on or after its date, and no
+    -- later than N days after it, so within the lookback window
+    select
+        purchases.customer_key,
+        purchases.ordered_at,
+        purchases.order_date
+    from purchases
+    cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_cart_abandon_lookback_days')) }}
 
 ),
 
@@ -57,11 +64,11 @@ converted_carts as (
 
     select distinct judged_carts.event_id
     from judged_carts
-    inner join purchases
+    inner join purchases_in_lookback
         on
-            judged_carts.customer_key = purchases.customer_key
-            and judged_carts.occurred_at <= purchases.ordered_at
-            and {{ dbt.datediff('judged_carts.event_date', 'purchases.order_date', 'day') }}
+            judged_carts.customer_key = purchases_in_lookback.customer_key
+            and judged_carts.occurred_at <= purchases_in_lookback.ordered_at
+            and {{ dbt.datediff('judged_carts.event_date', 'purchases_in_lookback.order_date', 'day') }}
             <= {{ var('tag_cart_abandon_days') }}
 
 ),

@@ -22,15 +22,14 @@ community_events as (
 
     select
         events.customer_key,
-        events.event_type,
-        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        events.event_type
     from events
     cross join as_of_dates
     where
         events.event_type in ({{ sql_quoted_list(var('tag_community_event_types')) }})
         and events.customer_key is not null
         and not events.is_test_account
+        and {{ days_before_as_of_between('events.event_date', 0, var('tag_community_window_days')) }}
 
 ),
 
@@ -42,9 +41,6 @@ community_counts as (
         sum(case when event_type = 'review' then 1 else 0 end) as review_events,
         count(*) as community_events
     from community_events
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_community_window_days') }}
     group by customer_key
 
 ),

@@ -19,15 +19,14 @@ purchases as (
 
 ),
 
-purchases_dated as (
+purchases_in_window as (
 
     select
         purchases.customer_key,
-        purchases.discount_amount > 0 as is_discounted,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        purchases.discount_amount > 0 as is_discounted
     from purchases
     cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -37,10 +36,7 @@ discount_counts as (
         customer_key,
         count(*) as purchases_in_window,
         sum(case when is_discounted then 1 else 0 end) as discounted_purchases
-    from purchases_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    from purchases_in_window
     group by customer_key
 
 ),

@@ -18,15 +18,14 @@ purchases as (
 
 ),
 
-purchases_dated as (
+purchases_in_window as (
 
     select
         purchases.customer_key,
-        purchases.order_date,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        purchases.order_date
     from purchases
     cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_frequent_buyer_window_days')) }}
 
 ),
 
@@ -36,10 +35,7 @@ purchase_counts as (
         customer_key,
         count(*) as purchases_in_window,
         max(order_date) as last_purchase_date
-    from purchases_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_frequent_buyer_window_days') }}
+    from purchases_in_window
     group by customer_key
 
 ),

@@ -20,15 +20,14 @@ purchases as (
 
 ),
 
-purchases_dated as (
+purchases_in_window as (
 
     select
         purchases.customer_key,
-        purchases.net_amount,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        purchases.net_amount
     from purchases
     cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -38,10 +37,7 @@ order_values as (
         customer_key,
         count(*) as purchases_in_window,
         {{ divide_amount('sum(net_amount)', 'count(*)') }} as average_order_value
-    from purchases_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    from purchases_in_window
     group by customer_key
     having count(*) >= {{ var('tag_high_aov_min_purchases') }}
 

@@ -28,27 +28,21 @@ purchases as (
 activity as (
 
     select
-        customer_key,
-        event_date as activity_date
+        events.customer_key,
+        events.event_date as activity_date
     from events
-    where customer_key is not null and not is_test_account
+    cross join as_of_dates
+    where
+        events.customer_key is not null
+        and not events.is_test_account
+        and {{ days_before_as_of_between('events.event_date', 0, var('tag_monthly_active_window_days')) }}
     union all
     select
-        customer_key,
-        order_date as activity_date
+        purchases.customer_key,
+        purchases.order_date as activity_date
     from purchases
-
-),
-
-activity_dated as (
-
-    select
-        activity.customer_key,
-        activity.activity_date,
-        {{ dbt.datediff('activity.activity_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
-    from activity
     cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_monthly_active_window_days')) }}
 
 ),
 
@@ -58,10 +52,7 @@ active_days as (
         customer_key,
         count(distinct activity_date) as active_days,
         max(activity_date) as last_active_date
-    from activity_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_monthly_active_window_days') }}
+    from activity
     group by customer_key
 
 ),

@@ -27,11 +27,10 @@ purchases_on_clock as (
 
     select
         purchases.customer_key,
-        extract(hour from {{ tag_clock_timestamp('purchases.ordered_at') }}) as clock_hour,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        extract(hour from {{ tag_clock_timestamp('purchases.ordered_at') }}) as clock_hour
     from purchases
     cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -39,7 +38,6 @@ purchases_classified as (
 
     select
         customer_key,
-        days_before_as_of,
         {%- if start_hour > end_hour %}
             -- the night wraps past midnight
             clock_hour >= {{ start_hour }} or clock_hour < {{ end_hour }} as is_night
@@ -57,9 +55,6 @@ night_counts as (
         count(*) as purchases_in_window,
         sum(case when is_night then 1 else 0 end) as night_purchases
     from purchases_classified
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
     group by customer_key
 
 ),

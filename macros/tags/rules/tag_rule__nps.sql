@@ -20,19 +20,19 @@ responses as (
 
 ),
 
-responses_dated as (
+responses_in_window as (
 
     select
         responses.customer_key,
         responses.response_id,
         responses.score,
         responses.responded_at,
-        responses.responded_date,
-        {{ dbt.datediff('responses.responded_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        responses.responded_date
     from responses
     cross join as_of_dates
-    where not responses.is_test_account
+    where
+        not responses.is_test_account
+        and {{ days_before_as_of_between('responses.responded_date', 0, var('tag_nps_window_days')) }}
 
 ),
 
@@ -46,10 +46,7 @@ responses_ranked as (
             partition by customer_key
             order by responded_at desc, response_id desc
         ) as recency_order
-    from responses_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_nps_window_days') }}
+    from responses_in_window
 
 ),
 

@@ -20,20 +20,19 @@ events as (
 
 ),
 
-events_dated as (
+events_in_window as (
 
     select
         events.customer_key,
         events.platform,
-        events.occurred_at,
-        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        events.occurred_at
     from events
     cross join as_of_dates
     where
         events.customer_key is not null
         and not events.is_test_account
         and events.platform is not null
+        and {{ days_before_as_of_between('events.event_date', 0, var('tag_platform_window_days')) }}
 
 ),
 
@@ -44,10 +43,7 @@ platform_counts as (
         platform,
         count(*) as platform_events,
         max(occurred_at) as last_occurred_at
-    from events_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_platform_window_days') }}
+    from events_in_window
     group by customer_key, platform
 
 ),

@@ -20,17 +20,17 @@ purchases as (
 
 ),
 
-purchases_dated as (
+purchases_in_window as (
 
     select
         purchases.customer_key,
         purchases.sales_channel,
-        purchases.ordered_at,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        purchases.ordered_at
     from purchases
     cross join as_of_dates
-    where purchases.sales_channel is not null
+    where
+        purchases.sales_channel is not null
+        and {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -41,10 +41,7 @@ channel_counts as (
         sales_channel,
         count(*) as channel_purchases,
         max(ordered_at) as last_ordered_at
-    from purchases_dated
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
+    from purchases_in_window
     group by customer_key, sales_channel
 
 ),

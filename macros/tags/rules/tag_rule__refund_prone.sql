@@ -24,14 +24,13 @@ paid_orders as (
 
     select
         orders.customer_key,
-        orders.order_status = 'refunded' or orders.refunded_amount > 0 as is_refunded,
-        {{ dbt.datediff('orders.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        orders.order_status = 'refunded' or orders.refunded_amount > 0 as is_refunded
     from orders
     cross join as_of_dates
     where
         not orders.is_test_account
         and orders.order_status in ({{ sql_quoted_list(var('purchase_statuses') + ['refunded']) }})
+        and {{ days_before_as_of_between('orders.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -42,9 +41,6 @@ refund_counts as (
         count(*) as paid_orders,
         sum(case when is_refunded then 1 else 0 end) as refunded_orders
     from paid_orders
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
     group by customer_key
 
 ),

@@ -22,15 +22,14 @@ tickets as (
 
     select
         events.customer_key,
-        events.event_date,
-        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        events.event_date
     from events
     cross join as_of_dates
     where
         events.event_type = 'support_ticket'
         and events.customer_key is not null
         and not events.is_test_account
+        and {{ days_before_as_of_between('events.event_date', 0, var('tag_support_window_days')) }}
 
 ),
 
@@ -41,9 +40,6 @@ ticket_counts as (
         count(*) as support_tickets,
         max(event_date) as last_ticket_date
     from tickets
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_support_window_days') }}
     group by customer_key
 
 ),

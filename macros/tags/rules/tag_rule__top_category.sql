@@ -38,18 +38,26 @@ products as (
 
 ),
 
+purchases_in_window as (
+
+    select
+        purchases.order_id,
+        purchases.customer_key
+    from purchases
+    cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
+
+),
+
 items_bought as (
 
     select
-        purchases.customer_key,
+        purchases_in_window.customer_key,
         order_items.category,
-        order_items.quantity,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        order_items.quantity
     from order_items
-    inner join purchases
-        on order_items.order_id = purchases.order_id
-    cross join as_of_dates
+    inner join purchases_in_window
+        on order_items.order_id = purchases_in_window.order_id
 
 ),
 
@@ -57,9 +65,7 @@ products_viewed as (
 
     select
         events.customer_key,
-        products.category,
-        {{ dbt.datediff('events.event_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        products.category
     from events
     inner join products
         on events.product_id = products.product_id
@@ -68,6 +74,7 @@ products_viewed as (
         events.event_type = 'product_view'
         and events.customer_key is not null
         and not events.is_test_account
+        and {{ days_before_as_of_between('events.event_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -77,16 +84,14 @@ signals as (
         customer_key,
         category,
         quantity as items_bought,
-        0 as product_views,
-        days_before_as_of
+        0 as product_views
     from items_bought
     union all
     select
         customer_key,
         category,
         0 as items_bought,
-        1 as product_views,
-        days_before_as_of
+        1 as product_views
     from products_viewed
 
 ),
@@ -101,9 +106,7 @@ category_affinity as (
         sum(items_bought) + {{ var('tag_category_view_weight') }} * sum(product_views) as affinity_score
     from signals
     where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
-        and category is not null
+        category is not null
         and category <> 'unknown'
     group by customer_key, category
 

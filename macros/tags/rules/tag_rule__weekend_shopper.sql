@@ -24,11 +24,10 @@ purchases_on_clock as (
 
     select
         purchases.customer_key,
-        cast({{ tag_clock_timestamp('purchases.ordered_at') }} as date) as clock_date,
-        {{ dbt.datediff('purchases.order_date', 'as_of_dates.as_of_date', 'day') }}
-            as days_before_as_of
+        cast({{ tag_clock_timestamp('purchases.ordered_at') }} as date) as clock_date
     from purchases
     cross join as_of_dates
+    where {{ days_before_as_of_between('purchases.order_date', 0, var('tag_habit_window_days')) }}
 
 ),
 
@@ -36,7 +35,6 @@ purchases_classified as (
 
     select
         customer_key,
-        days_before_as_of,
         -- 0 = Monday .. 5 = Saturday, 6 = Sunday
         {{ weekday_index('clock_date') }} >= 5 as is_weekend
     from purchases_on_clock
@@ -50,9 +48,6 @@ weekend_counts as (
         count(*) as purchases_in_window,
         sum(case when is_weekend then 1 else 0 end) as weekend_purchases
     from purchases_classified
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ var('tag_habit_window_days') }}
     group by customer_key
 
 ),
