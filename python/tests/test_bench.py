@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from customer_segments.benchmark import measure
 from customer_segments.benchmark.lower_bound import lower_bound_sql
 from customer_segments.benchmark.run import BenchOptions, problems, run_bench
 from customer_segments.cli import main
@@ -78,3 +79,13 @@ def test_cli_registers_bench() -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["bench", "--help"])
     assert exit_info.value.code == 0
+
+
+def test_measurement_starts_after_pending_writes_are_flushed(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    clock = measure.time.perf_counter
+    monkeypatch.setattr(measure.os, "sync", lambda: calls.append("sync"))
+    monkeypatch.setattr(measure.time, "perf_counter", lambda: calls.append("clock") or clock())
+    with measure.measured():
+        calls.append("block")
+    assert calls == ["sync", "clock", "block", "clock"]
