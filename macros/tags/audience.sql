@@ -127,14 +127,16 @@ category_purchases as (
 
     select
         audience_purchases.customer_key,
-        lower(audience_order_items.category) as category,
-        {{ dbt.datediff('audience_purchases.order_date', 'audience_customers.as_of_date', 'day') }}
-            as days_before_as_of
+        lower(audience_order_items.category) as category
     from audience_order_items
     inner join audience_purchases
         on audience_order_items.order_id = audience_purchases.order_id
     inner join audience_customers
         on audience_purchases.customer_key = audience_customers.customer_key
+    where
+        {{ days_before_as_of_between(
+            'audience_purchases.order_date', 0, purchase_window_days, 'audience_customers.as_of_date'
+        ) }}
 
 ),
 
@@ -148,9 +150,6 @@ category_matches as (
         {%- endfor %}
         count(*) as purchased_lines
     from category_purchases
-    where
-        days_before_as_of >= 0
-        and days_before_as_of < {{ purchase_window_days }}
     group by customer_key
 
 ),
