@@ -13,6 +13,7 @@ from customer_segments.engines import (
     main,
     mart_tables,
     normalise_rows,
+    slowest_nodes,
     spark_conf,
     spark_select_sql,
     table_differences,
@@ -77,3 +78,16 @@ def test_marts_include_the_views_their_post_hooks_create(tmp_path: Path) -> None
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"nodes": nodes}))
     assert mart_tables(manifest) == ["customer_tags", "customer_tags_wide"]
+
+
+def test_run_summary_names_the_slowest_nodes_slowest_first() -> None:
+    results = [
+        {"unique_id": "model.customer_segments.customers", "execution_time": 2.4},
+        {"unique_id": "model.customer_segments.customer_segment_history", "execution_time": 41.6},
+        {"unique_id": "test.customer_segments.not_null_customers_customer_key.1a2b", "execution_time": 3.1},
+        {"unique_id": "unit_test.customer_segments.customers.customers_keep_prospects", "execution_time": 0.2},
+        {"unique_id": "model.customer_segments.segment_migrations", "execution_time": 7.0},
+    ]
+    assert slowest_nodes(results) == (
+        "slowest: customer_segment_history 42 s, segment_migrations 7 s, not_null_customers_customer_key 3 s")
+    assert slowest_nodes(results[3:4], count=3) == "slowest: customers_keep_prospects 0 s"
