@@ -65,6 +65,12 @@
 {%- endmacro %}
 
 
+{#- True when any of the columns differs between two relations (values_differ on each). -#}
+{% macro any_values_differ(left, right, columns) -%}
+    ({% for column in columns %}{{ values_differ(left ~ '.' ~ column, right ~ '.' ~ column) }}{{ ' or ' if not loop.last else '' }}{% endfor %})
+{%- endmacro %}
+
+
 {#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit.
     prefix: the columns are read as <prefix><column> (a base model carries its raw columns
     under a prefix beside the typed ones); the value is the same whatever the prefix. -#}
@@ -213,14 +219,64 @@ numbers_0_999 as (
 {%- endmacro %}
 
 
-{#- The as-of dates customer_segment_history computes on an incremental run, given the spine
-    (all_dates) and the dates the run builds (dates_to_build, a costly comparison with the built
-    rows); the model keeps only dates_to_build in its final CTE either way.
-    Most engines compute dates_to_build once and only those dates. Spark inlines every CTE of a
-    query that defines a view at each of its references (dbt-spark stages an incremental run and
-    a unit test in a temporary view), and the many CTEs below the dates read them 31 times: the
-    comparison was copied 31 times, 596 joins, minutes to plan. There every spine date is
-    computed, as on a full build, and dates_to_build is read once, at the end. -#}
+{#- The CTEs that work out customer_segment_history's dates to build on an incremental run (the
+    comparison with the built rows, ending with CTE dates_to_build), given their inputs' CTEs
+    (inputs: spine, purchases, orders, customers) and the comparison's CTEs (comparison).
+    Most engines compute them once, inside the model's query: the comparison's CTEs as they are.
+    Spark inlines every CTE of a view at each of its references, and dbt-spark stages an
+    incremental run in a temporary view: the many CTEs below the dates read them 31 times, so the
+    comparison was copied 31 times (596 joins, minutes to plan). There the comparison runs first
+    as a query of its own, and dates_to_build becomes the spine dates it returned, as a list. -#}
+{% macro history_dates_to_build(inputs, comparison) -%}
+    {{ return(adapter.dispatch('history_dates_to_build', 'customer_segments')(inputs, comparison)) }}
+{%- endmacro %}
+
+{% macro default__history_dates_to_build(inputs, comparison) -%}
+    {{ comparison }}
+{%- endmacro %}
+
+{% macro spark__history_dates_to_build(inputs, comparison) -%}
+    {%- if not history_dates_queried_first() -%}
+        {{ return(comparison) }}
+    {%- endif -%}
+    {%- set query -%}
+        with {{ inputs }}, {{ comparison }}
+        select distinct cast(as_of_date as string) as as_of_date from dates_to_build
+    {%- endset -%}
+    {%- set dates = run_query(query).columns[0].values() | sort -%}
+    {%- do log('customer_segment_history: dates to build ' ~ (dates | join(', ') or 'none'), info=false) -%}
+    dates_to_build as (
+
+        select spine.as_of_date
+        from spine
+        where
+            {%- if dates | length == 0 %}
+            1 = 0
+            {%- else %}
+            spine.as_of_date in (
+                {%- for as_of_date in dates %}
+                cast('{{ as_of_date }}' as date){{ ',' if not loop.last else '' }}
+                {%- endfor %}
+            )
+            {%- endif %}
+
+    )
+{%- endmacro %}
+
+
+{#- Whether history_dates_to_build runs the comparison first on Spark: on a real run, not while
+    parsing and not in a unit test, whose input rows exist only inside the test's own query. -#}
+{% macro history_dates_queried_first() -%}
+    {{ return(execute and model.resource_type == 'model') }}
+{%- endmacro %}
+
+
+{#- The body of customer_segment_history's as_of_dates CTE on an incremental run, given the spine
+    (all_dates) and the dates the run builds (dates_to_build); the model keeps only
+    dates_to_build in its final CTE either way. The dates to build, but in a Spark unit test:
+    there the comparison stays inside the query (history_dates_to_build), and every spine date is
+    computed so that the comparison is read once, by the final CTE, not at each of the 31
+    references below the dates. -#}
 {% macro history_dates_computed(all_dates, dates_to_build) -%}
     {{ return(adapter.dispatch('history_dates_computed', 'customer_segments')(all_dates, dates_to_build)) }}
 {%- endmacro %}
@@ -230,7 +286,7 @@ numbers_0_999 as (
 {%- endmacro %}
 
 {% macro spark__history_dates_computed(all_dates, dates_to_build) -%}
-    select as_of_date from {{ all_dates }}
+    select as_of_date from {{ dates_to_build if history_dates_queried_first() else all_dates }}
 {%- endmacro %}
 
 

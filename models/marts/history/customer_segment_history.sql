@@ -27,8 +27,9 @@
       of these rewrites nothing. Every date a customer's rows can differ on is at or after its
       first date, then or now.
     - for backfills, the dates between vars history_rebuild_from and history_rebuild_to.
-    Only those dates are computed, but on Spark: there every date is computed and the final CTE
-    keeps these (macro history_dates_computed says why).
+    Only those dates are computed. On Spark the comparison runs first, as a query of its own, and
+    the model's query gets its dates as a list (macro history_dates_to_build says why); a Spark
+    unit test computes every date and the final CTE keeps these (history_dates_computed).
     Not seen: a re-attribution that leaves every compared measure of both customers as it was
     (orders of equal count and amount swapped within the same first and last purchase dates);
     history_rebuild_from or --full-refresh rebuilds then.
@@ -43,6 +44,8 @@
 
 with
 
+{#- the inputs of the dates-to-build comparison too (history_dates_to_build) #}
+{%- set comparison_inputs %}
 spine as (
 
     select * from {{ ref('int_as_of_dates_spined') }}
@@ -65,7 +68,9 @@ customers as (
 
     select * from {{ ref('int_customers_merged') }}
 
-),
+)
+{%- endset %}
+{{ comparison_inputs }},
 
 {% if var('rfm_scoring_method') == 'fixed' %}
     fixed_cut_points as (
@@ -105,6 +110,7 @@ source_watermark as (
 ),
 
 {% if is_incremental() %}
+    {% set comparison -%}
     built as (
 
         select
@@ -215,9 +221,7 @@ source_watermark as (
             -- today the customer would start on another spine date
             or current_customers.first_existing_date > built_customers.first_as_of_date
             or current_customers.first_existing_date <= built_customers.date_before_first
-            {%- for column in compared_measures %}
-                or {{ values_differ('built_customers.' ~ column, 'current_customers.' ~ column) }}
-            {%- endfor %}
+            or {{ any_values_differ('built_customers', 'current_customers', compared_measures) }}
 
     ),
 
@@ -252,7 +256,9 @@ source_watermark as (
             -- backfill: vars history_rebuild_from / _to
             or {{ in_history_rebuild_range('spine.as_of_date') }}
 
-    ),
+    )
+    {%- endset %}
+    {{ history_dates_to_build(comparison_inputs, comparison) }},
 
     as_of_dates as (
 
@@ -319,7 +325,7 @@ final as (
             lifecycle_staged.as_of_date = value_tiered.as_of_date
             and lifecycle_staged.customer_key = value_tiered.customer_key
     {% if is_incremental() %}
-        -- the dates this run builds: all computed dates but on Spark (history_dates_computed)
+        -- the dates this run builds: all computed dates but in a Spark unit test (history_dates_computed)
         where lifecycle_staged.as_of_date in (select dates_to_build.as_of_date from dates_to_build)
     {% endif %}
 
