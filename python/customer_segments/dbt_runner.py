@@ -85,3 +85,20 @@ class DbtProject:
     def run_results(self) -> dict[str, Any]:
         """The run_results.json of the last command."""
         return json.loads(self.run_results_path.read_text())
+
+
+def nodes_from_run_results(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every model, test, seed ... of a run_results.json with its status and execution time; a
+    node's name is the third part of its unique id, a unit test's ``<model>.<test>``."""
+    nodes = []
+    for result in results.get("results", []):
+        unique_id: str = result["unique_id"]
+        parts = unique_id.split(".")
+        nodes.append({
+            "unique_id": unique_id,
+            "resource_type": parts[0],
+            "name": ".".join(parts[2:]) if parts[0] == "unit_test" else parts[2],
+            "status": result["status"],
+            "execution_time": round(float(result.get("execution_time") or 0.0), 3),
+        })
+    return nodes

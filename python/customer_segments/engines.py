@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from .dbt_runner import DbtProject
+from .dbt_runner import DbtProject, nodes_from_run_results
 
 Row = tuple[Any, ...]
 
@@ -230,18 +230,10 @@ def require_java() -> None:
         raise RuntimeError("Spark needs Java 17 (`java` not found on PATH): install openjdk-17-jre-headless")
 
 
-def slowest_nodes(results: Sequence[dict[str, Any]], count: int = 3) -> str:
+def slowest_nodes(results: dict[str, Any], count: int = 3) -> str:
     """The ``count`` slowest nodes of a run_results.json, e.g. ``slowest: a 12 s, b 3 s``."""
-    ranked = sorted(results, key=lambda result: -result["execution_time"])[:count]
-    return "slowest: " + ", ".join(
-        f"{node_name(result['unique_id'])} {result['execution_time']:.0f} s" for result in ranked)
-
-
-def node_name(unique_id: str) -> str:
-    """A node's name from its unique id: ``<type>.<package>.<name>``, a data test's with a hash
-    after it, a unit test's with its model before it."""
-    parts = unique_id.split(".")
-    return parts[2] if parts[0] == "test" else parts[-1]
+    ranked = sorted(nodes_from_run_results(results), key=lambda node: -node["execution_time"])[:count]
+    return "slowest: " + ", ".join(f"{node['name']} {node['execution_time']:.0f} s" for node in ranked)
 
 
 def timed_dbt(project: DbtProject, *args: str) -> str:
@@ -251,8 +243,8 @@ def timed_dbt(project: DbtProject, *args: str) -> str:
     started = time.perf_counter()
     project.run(*args)
     seconds = time.perf_counter() - started
-    results = project.run_results()["results"]
-    return f"dbt {args[0]} {seconds:.0f} s, {len(results)} nodes ({slowest_nodes(results)})"
+    results = project.run_results()
+    return f"dbt {args[0]} {seconds:.0f} s, {len(results['results'])} nodes ({slowest_nodes(results)})"
 
 
 def build_and_rerun(project: DbtProject, target: str) -> str:

@@ -81,13 +81,17 @@ def test_marts_include_the_views_their_post_hooks_create(tmp_path: Path) -> None
 
 
 def test_run_summary_names_the_slowest_nodes_slowest_first() -> None:
-    results = [
-        {"unique_id": "model.customer_segments.customers", "execution_time": 2.4},
-        {"unique_id": "model.customer_segments.customer_segment_history", "execution_time": 41.6},
-        {"unique_id": "test.customer_segments.not_null_customers_customer_key.1a2b", "execution_time": 3.1},
-        {"unique_id": "unit_test.customer_segments.customers.customers_keep_prospects", "execution_time": 0.2},
-        {"unique_id": "model.customer_segments.segment_migrations", "execution_time": 7.0},
-    ]
+    results = {"results": [
+        {"unique_id": "model.customer_segments.customers", "status": "success", "execution_time": 2.4},
+        {"unique_id": "model.customer_segments.customer_segment_history", "status": "success",
+         "execution_time": 41.6},
+        {"unique_id": "test.customer_segments.not_null_customers_customer_key.1a2b", "status": "pass",
+         "execution_time": 3.1},
+        {"unique_id": "unit_test.customer_segments.customers.customers_keep_prospects", "status": "pass",
+         "execution_time": 0.2},
+        {"unique_id": "model.customer_segments.segment_migrations", "status": "success", "execution_time": 7.0},
+    ]}
     assert slowest_nodes(results) == (
         "slowest: customer_segment_history 42 s, segment_migrations 7 s, not_null_customers_customer_key 3 s")
-    assert slowest_nodes(results[3:4], count=3) == "slowest: customers_keep_prospects 0 s"
+    only_unit_test = {"results": results["results"][3:4]}
+    assert slowest_nodes(only_unit_test, count=3) == "slowest: customers.customers_keep_prospects 0 s"

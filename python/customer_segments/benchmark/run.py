@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import psutil
 
-from ..dbt_runner import DbtProject, duckdb_settings
+from ..dbt_runner import DbtProject, duckdb_settings, nodes_from_run_results
 from .cache import cached_raw_data
 from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
@@ -73,22 +73,6 @@ def _helper(child: ChildRun) -> dict[str, Any]:
     if not child.ok:
         record["stderr_tail"] = child.stderr_tail
     return record
-
-
-def nodes_from_run_results(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every model, test, seed ... of the build with its status and execution time."""
-    nodes = []
-    for result in results.get("results", []):
-        unique_id: str = result["unique_id"]
-        parts = unique_id.split(".")
-        nodes.append({
-            "unique_id": unique_id,
-            "resource_type": parts[0],
-            "name": ".".join(parts[2:]) if parts[0] == "unit_test" else parts[2],
-            "status": result["status"],
-            "execution_time": round(float(result.get("execution_time") or 0.0), 3),
-        })
-    return nodes
 
 
 def summarise_nodes(nodes: list[dict[str, Any]]) -> dict[str, Any]:
