@@ -144,6 +144,33 @@
 {%- endmacro %}
 
 
+{#- The raw keys on which raw_key_version_group is checked against the plain expression (singular
+    test assert_raw_key_version_group_matches_clean_text): the keys of CTE fixed_keys (column
+    raw_key), and wherever an engine has a version of its own, the inputs that version could get
+    wrong. A select. -#}
+{% macro raw_key_version_group_checked_keys(fixed_keys) -%}
+    {{ return(adapter.dispatch('raw_key_version_group_checked_keys', 'customer_segments')(fixed_keys)) }}
+{%- endmacro %}
+
+{% macro default__raw_key_version_group_checked_keys(fixed_keys) -%}
+    select raw_key from {{ fixed_keys }}
+{%- endmacro %}
+
+{#- DuckDB's version trims only keys that start or end with some code points: every code point
+    alone, before a key and after one (surrogates are not characters). -#}
+{% macro duckdb__raw_key_version_group_checked_keys(fixed_keys) -%}
+    select raw_key from {{ fixed_keys }}
+    union all
+    select affixes.prefix || code_points.code_point || affixes.suffix
+    from (
+        select chr(cast(range as integer)) as code_point
+        from range(1, 1114112)
+        where range not between 55296 and 57343
+    ) as code_points
+    cross join (values ('', ''), ('', 'k'), ('k', '')) as affixes (prefix, suffix)
+{%- endmacro %}
+
+
 {#- The raw rows of a staging base model an incremental run reclassifies: every row, old or new,
     of a version group (key) with a row loaded since the model's watermark, or with a load time
     that does not parse. Each such group is classified and ranked whole, exactly as in a full

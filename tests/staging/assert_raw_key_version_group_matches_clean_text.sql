@@ -25,36 +25,11 @@ fixed_keys as (
 
 ),
 
-{% if target.type == 'duckdb' %}
-    {#- DuckDB's version trims only keys that start or end with some code points: try each code
-        point alone, before a key and after one (surrogates are not characters) -#}
-    code_points as (
+all_keys as (
 
-        select chr(cast(range as integer)) as code_point
-        from range(1, 1114112)
-        where range not between 55296 and 57343
+    {{ raw_key_version_group_checked_keys('fixed_keys') }}
 
-    ),
-
-    all_keys as (
-
-        select raw_key from fixed_keys
-        union all
-        select code_point from code_points
-        union all
-        select code_point || 'k' from code_points
-        union all
-        select 'k' || code_point from code_points
-
-    ),
-{% else %}
-    {#- elsewhere raw_key_version_group is the default, the expression itself -#}
-    all_keys as (
-
-        select raw_key from fixed_keys
-
-    ),
-{% endif %}
+),
 
 compared as (
 
