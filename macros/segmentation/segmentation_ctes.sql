@@ -7,7 +7,7 @@
 
 
 {#- Per (as_of_date, customer_key): the purchase facts every rule is built from.
-    purchases: customer_key, order_id, order_date, net_amount.
+    purchases: customer_key, order_date, net_amount (other columns are not read).
     as_of_dates: as_of_date (one date for the current marts, the spine or the dates an
     incremental run rebuilds for the history). Only purchases on or before each as-of date count.
 
@@ -18,8 +18,12 @@
     as_of - order_date is no longer < window days. Per customer and as-of date the metrics are
     then running sums / min / max over the customer's buckets: lifetime count and revenue,
     first and last purchase date, window count and revenue (+ at entry, - at exit) and the
-    previous purchase date (the second latest by order_date desc, order_id desc), which is the
-    latest purchase's predecessor and so the running max of each purchase's predecessor date.
+    previous purchase date (the second latest order date, two purchases on one day counted
+    apiece), which is the latest purchase's predecessor and so the running max of each
+    purchase's predecessor date. The predecessors are ordered by order date alone: which of two
+    purchases on one day comes first changes no predecessor's date, and a purchase's bucket
+    depends only on its date, so the per-bucket maxima are the same in any order (sorting 9 M
+    purchases by order_id too cost 0.4-1.5 s per model at 1 M customers).
     A purchase before the first as-of date lands in the first one, which is why an incremental
     run of the history that computes only some dates gets what a full build gets. -#}
 {% macro purchase_metrics_ctes(purchases, as_of_dates) -%}
@@ -65,7 +69,7 @@ purchases_bucketed as (
         {{ purchases }}.net_amount,
         lag({{ purchases }}.order_date) over (
             partition by {{ purchases }}.customer_key
-            order by {{ purchases }}.order_date, {{ purchases }}.order_id
+            order by {{ purchases }}.order_date
         ) as preceding_order_date,
         entry_buckets.bucket_date as as_of_date
         {%- for name in windows %},
