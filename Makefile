@@ -35,9 +35,12 @@ build: $(STAMP)
 	$(DBT) build
 
 ## daily: the scheduled job after new raw rows land - incremental build; data tests of the
-## fact-sized models on the newest day of loads; no unit tests (they test SQL, not data: CI runs them)
+## fact-sized models on the newest day of loads; no unit tests and no self-checks (tag self_check:
+## tests on inline fixtures) - they test SQL, not data, and CI runs them. The benchmark's daily run
+## uses the same arguments (DAILY_ARGS in python/customer_segments/benchmark/run.py).
 daily: $(STAMP)
-	$(DBT) build --exclude-resource-type unit_test --vars '{data_test_recent_days: 1}'
+	$(DBT) build --exclude-resource-type unit_test --exclude tag:self_check \
+		--vars '{data_test_recent_days: 1}'
 
 ## test: everything that guards the project (lint, dbt build with all tests, lint of the
 ## incremental branches, pytest)

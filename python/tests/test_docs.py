@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from customer_segments.benchmark.run import DAILY_ARGS, DBT_ARGS
 from customer_segments.dbt_runner import DbtProject
 
 FIXTURES = Path(__file__).parent / "fixtures" / "raw_tiny"
@@ -58,3 +59,33 @@ def test_relation_names_fit_postgres_identifiers(tmp_path: Path) -> None:
     names += [test["name"] for test in manifest["unit_tests"].values()]
     assert len(names) > 100
     assert [name for name in names if len(name) > POSTGRES_MAX_IDENTIFIER] == []
+
+
+def _listed_tests(project: DbtProject, *selection: str) -> set[str]:
+    listed = project.run("ls", "--resource-type", "test", *selection,
+                         "--output", "json", "--output-keys", "unique_id", "--quiet")
+    return {json.loads(line)["unique_id"] for line in listed.stdout.splitlines()
+            if line.startswith("{")}
+
+
+def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Path) -> None:
+    """The daily job (make daily, the benchmark's daily run) skips the self-checks by tag
+    self_check, as it skips unit tests: they test SQL on inline fixtures, not the data. A test that
+    reads no model, seed or source must carry the tag, and one that does must not, or the daily
+    job would skip a check of the data."""
+    project = DbtProject(tmp_path)
+    project.run("parse")
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    tests = {unique_id: node for unique_id, node in manifest["nodes"].items()
+             if node["resource_type"] == "test" and node["package_name"] == "customer_segments"}
+    without_inputs = {unique_id for unique_id, node in tests.items() if not node["depends_on"]["nodes"]}
+    tagged = {unique_id for unique_id, node in tests.items() if "self_check" in node["tags"]}
+    assert len(without_inputs) >= 7
+    assert tagged == without_inputs
+
+    # the daily job's selection (repeated --exclude included) leaves out these and nothing else
+    base = DBT_ARGS[1:]
+    all_data_tests = _listed_tests(project, *base, "--exclude-resource-type", "unit_test")
+    daily_tests = _listed_tests(project, *base, *DAILY_ARGS)
+    assert tagged <= all_data_tests
+    assert all_data_tests - daily_tests == tagged

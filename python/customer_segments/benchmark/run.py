@@ -20,9 +20,10 @@ from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
 
 DBT_ARGS = ("build", "--exclude", "path:seeds/raw")
-# the daily job builds and data-tests the new day; unit tests check the SQL, not the data, and ran
-# in the full build (and in CI) on the same code, so the scheduled daily job leaves them out
-DAILY_ARGS = ("--exclude-resource-type", "unit_test")
+# the daily job builds and data-tests the new day; unit tests and the self-checks (singular tests
+# on inline fixtures, tag self_check) check the SQL, not the data, and ran in the full build (and in
+# CI) on the same code, so the scheduled daily job (make daily) leaves them out
+DAILY_ARGS = ("--exclude-resource-type", "unit_test", "--exclude", "tag:self_check")
 # ... and data-tests the fact-sized models on their newest day of loads (macros/utils/data_tests.sql)
 DAILY_VARS = {"data_test_recent_days": 1}
 LABELS = ("rfm_segment", "lifecycle_stage", "value_tier")
