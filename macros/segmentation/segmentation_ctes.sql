@@ -413,17 +413,3 @@ rfm_segmented as (
 
 )
 {%- endmacro %}
-
-
-{#- The measures the incremental customer_segment_history compares per customer, aggregated over
-    a customer's purchases (grouped by customer, each on or before as_of): recency_days,
-    lifetime_purchases, lifetime_revenue, and frequency and monetary in the RFM window
-    (as_of - rfm_window_days, as_of], as the history computes them. -#}
-{% macro compared_purchase_measures(purchases, as_of) -%}
-    {%- set window_start = dbt.dateadd('day', -1 * var('rfm_window_days') | int, as_of) -%}
-    {{ dbt.datediff('max(' ~ purchases ~ '.order_date)', 'max(' ~ as_of ~ ')', 'day') }} as recency_days,
-    count(*) as lifetime_purchases,
-    sum({{ purchases }}.net_amount) as lifetime_revenue,
-    sum(case when {{ purchases }}.order_date > {{ window_start }} then 1 else 0 end) as frequency,
-    sum(case when {{ purchases }}.order_date > {{ window_start }} then {{ purchases }}.net_amount else 0 end) as monetary
-{%- endmacro %}

@@ -71,16 +71,6 @@
 {%- endmacro %}
 
 
-{#- One column per name, each taken from the first relation where the condition holds and from
-    the second elsewhere, as <name>; a name in zero_if_null is 0 where the one taken is null. -#}
-{% macro columns_chosen(condition, first, second, columns, zero_if_null=[]) -%}
-    {%- for column in columns %}
-        {%- set chosen = 'case when ' ~ condition ~ ' then ' ~ first ~ '.' ~ column ~ ' else ' ~ second ~ '.' ~ column ~ ' end' %}
-        {{ 'coalesce(' ~ chosen ~ ', 0)' if column in zero_if_null else chosen }} as {{ column }}{{ ',' if not loop.last else '' }}
-    {%- endfor %}
-{%- endmacro %}
-
-
 {#- A stable fingerprint of a row's raw values, for deterministic tie-breaks and audit.
     prefix: the columns are read as <prefix><column> (a base model carries its raw columns
     under a prefix beside the typed ones); the value is the same whatever the prefix. -#}

@@ -26,12 +26,6 @@
       (orders re-attributed by a merge, with no order loaded). A profile update that changes none
       of these rewrites nothing. Every date a customer's rows can differ on is at or after its
       first date, then or now.
-      A customer with orders loaded since the last build is compared on its check date instead:
-      the last built date before the earliest of those orders. Its rows from that order's date on
-      are rebuilt anyway (above), and a row depends only on the purchases up to its date, so only
-      a difference up to the check date (an order re-attributed, or an old order moved to a later
-      date) needs its earlier dates: a late refund rewrites the periods from its order, not the
-      customer's whole history.
     - for backfills, the dates between vars history_rebuild_from and history_rebuild_to.
     Only those dates are computed. On Spark the comparison runs first, as a query of its own, and
     the model's query gets its dates as a list (macro history_dates_to_build says why); a Spark
@@ -46,6 +40,7 @@
 {%- set compared_measures = [
     'recency_days', 'frequency', 'monetary', 'lifetime_purchases', 'lifetime_revenue'
 ] %}
+{%- set rfm_window_start = dbt.dateadd('day', -1 * var('rfm_window_days') | int, 'built.last_as_of_date') %}
 
 with
 
@@ -147,71 +142,17 @@ source_watermark as (
 
     ),
 
-    -- customers with orders loaded since the last build: compared on the last built date
-    -- before the earliest of them (none: every date from the first is rebuilt by that order)
-
-    loaded_orders_by_customer as (
-
-        select
-            orders.customer_key,
-            min(orders.order_date) as first_loaded_order_date
-        from orders
-        cross join built
-        where
-            (orders.loaded_at > built.built_watermark or orders.loaded_at is null)
-            -- an order after the last built date changes nothing up to it
-            and orders.order_date <= built.last_as_of_date
-        group by orders.customer_key
-
-    ),
-
-    loaded_customer_check_dates as (
-
-        select
-            loaded_orders_by_customer.customer_key,
-            max(spine.as_of_date) as check_date
-        from loaded_orders_by_customer
-        cross join built
-        inner join spine
-            on spine.as_of_date < loaded_orders_by_customer.first_loaded_order_date
-        where spine.as_of_date <= built.last_as_of_date
-        group by loaded_orders_by_customer.customer_key
-
-    ),
-
-    loaded_customers_on_check_dates as (
-
-        select
-            check_rows.customer_key,
-            check_rows.recency_days,
-            check_rows.frequency,
-            check_rows.monetary,
-            check_rows.lifetime_purchases,
-            check_rows.lifetime_revenue
-        from {{ this }} as check_rows
-        inner join loaded_customer_check_dates
-            on
-                check_rows.customer_key = loaded_customer_check_dates.customer_key
-                and check_rows.as_of_date = loaded_customer_check_dates.check_date
-
-    ),
-
     built_customers as (
 
         select
             last_rows.customer_key,
             built_first_dates.first_as_of_date,
             spine_ordered.previous_as_of_date as date_before_first,
-            -- the measures on the check date: the last built date's, or those of a loaded
-            -- customer's check date (none: not built then)
-            (
-                loaded_customer_check_dates.customer_key is null
-                or loaded_customers_on_check_dates.customer_key is not null
-            ) as is_built_on_check_date,
-            {{ columns_chosen(
-                'loaded_customer_check_dates.customer_key is null', 'last_rows', 'loaded_customers_on_check_dates',
-                compared_measures
-            ) }}
+            last_rows.recency_days,
+            last_rows.frequency,
+            last_rows.monetary,
+            last_rows.lifetime_purchases,
+            last_rows.lifetime_revenue
         from {{ this }} as last_rows
         inner join built
             on last_rows.as_of_date = built.last_as_of_date
@@ -219,10 +160,6 @@ source_watermark as (
             on last_rows.customer_key = built_first_dates.customer_key
         left join spine_ordered
             on built_first_dates.first_as_of_date = spine_ordered.as_of_date
-        left join loaded_customer_check_dates
-            on last_rows.customer_key = loaded_customer_check_dates.customer_key
-        left join loaded_customers_on_check_dates
-            on last_rows.customer_key = loaded_customers_on_check_dates.customer_key
 
     ),
 
@@ -231,23 +168,16 @@ source_watermark as (
         select
             purchases.customer_key,
             min(purchases.order_date) as first_purchase_date,
-            {{ compared_purchase_measures('purchases', 'built.last_as_of_date') }}
+            max(purchases.order_date) as last_purchase_date,
+            count(*) as lifetime_purchases,
+            sum(purchases.net_amount) as lifetime_revenue,
+            -- the RFM window of the last built date: (last - rfm_window_days, last]
+            sum(case when purchases.order_date > {{ rfm_window_start }} then 1 else 0 end) as frequency,
+            sum(case when purchases.order_date > {{ rfm_window_start }} then purchases.net_amount else 0 end)
+                as monetary
         from purchases
         cross join built
         where purchases.order_date <= built.last_as_of_date
-        group by purchases.customer_key
-
-    ),
-
-    loaded_customers_purchases_on_check_dates as (
-
-        select
-            purchases.customer_key,
-            {{ compared_purchase_measures('purchases', 'loaded_customer_check_dates.check_date') }}
-        from purchases
-        inner join loaded_customer_check_dates
-            on purchases.customer_key = loaded_customer_check_dates.customer_key
-        where purchases.order_date <= loaded_customer_check_dates.check_date
         group by purchases.customer_key
 
     ),
@@ -258,20 +188,16 @@ source_watermark as (
             customers.customer_key,
             -- a customer exists from signup or first purchase, whichever is earlier (null ignored)
             least(customers.signup_date, purchases_on_last_date.first_purchase_date) as first_existing_date,
-            -- the measures on the check date: the last built date's, or a loaded customer's check date's
-            {{ columns_chosen(
-                'loaded_customer_check_dates.customer_key is null', 'purchases_on_last_date',
-                'loaded_customers_purchases_on_check_dates', compared_measures,
-                zero_if_null=['lifetime_purchases', 'lifetime_revenue']
-            ) }}
+            {{ dbt.datediff('purchases_on_last_date.last_purchase_date', 'built.last_as_of_date', 'day') }}
+                as recency_days,
+            purchases_on_last_date.frequency,
+            purchases_on_last_date.monetary,
+            coalesce(purchases_on_last_date.lifetime_purchases, 0) as lifetime_purchases,
+            coalesce(purchases_on_last_date.lifetime_revenue, 0) as lifetime_revenue
         from customers
         cross join built
         left join purchases_on_last_date
             on customers.customer_key = purchases_on_last_date.customer_key
-        left join loaded_customer_check_dates
-            on customers.customer_key = loaded_customer_check_dates.customer_key
-        left join loaded_customers_purchases_on_check_dates
-            on customers.customer_key = loaded_customers_purchases_on_check_dates.customer_key
         where
             not customers.is_test_account
             and (
@@ -295,11 +221,7 @@ source_watermark as (
             -- today the customer would start on another spine date
             or current_customers.first_existing_date > built_customers.first_as_of_date
             or current_customers.first_existing_date <= built_customers.date_before_first
-            -- not built on its check date and, by the two lines above, not existing then either
-            or (
-                built_customers.is_built_on_check_date
-                and {{ any_values_differ('built_customers', 'current_customers', compared_measures) }}
-            )
+            or {{ any_values_differ('built_customers', 'current_customers', compared_measures) }}
 
     ),
 
