@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from customer_segments.benchmark.run import DAILY_ARGS, DBT_ARGS
-from customer_segments.dbt_runner import DbtProject
+from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
 
 FIXTURES = Path(__file__).parent / "fixtures" / "raw_tiny"
 
@@ -74,7 +74,10 @@ def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Pat
     reads no model, seed or source must carry the tag, and one that does must not, or the daily
     job would skip a check of the data."""
     project = DbtProject(tmp_path)
-    project.run("parse")
+    base = DBT_ARGS[1:]
+    all_data_tests = _listed_tests(project, *base, "--exclude-resource-type", "unit_test")
+    daily_tests = _listed_tests(project, *base, *DAILY_ARGS)
+    # dbt ls wrote the manifest it selected from
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     tests = {unique_id: node for unique_id, node in manifest["nodes"].items()
              if node["resource_type"] == "test" and node["package_name"] == "customer_segments"}
@@ -84,8 +87,9 @@ def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Pat
     assert tagged == without_inputs
 
     # the daily job's selection (repeated --exclude included) leaves out these and nothing else
-    base = DBT_ARGS[1:]
-    all_data_tests = _listed_tests(project, *base, "--exclude-resource-type", "unit_test")
-    daily_tests = _listed_tests(project, *base, *DAILY_ARGS)
-    assert tagged <= all_data_tests
     assert all_data_tests - daily_tests == tagged
+
+    # make daily runs the same selection as the benchmark's daily run
+    makefile = (PROJECT_DIR / "Makefile").read_text().replace("\\\n", " ")
+    daily_recipe = makefile.split("\ndaily:", 1)[1].split("\n\n", 1)[0]
+    assert " ".join(DAILY_ARGS) in " ".join(daily_recipe.split())
