@@ -413,3 +413,21 @@ rfm_segmented as (
 
 )
 {%- endmacro %}
+
+
+{#- The measures the incremental customer_segment_history compares per customer, aggregated over
+    a customer's purchases (grouped by customer) on or before as_of, an expression that may differ
+    between customers: recency_days, lifetime_purchases, lifetime_revenue, and frequency and
+    monetary in the RFM window (as_of - rfm_window_days, as_of], as the history computes them.
+    Purchases after as_of count for none; a customer with none on or before it gets null in each,
+    as if it had no purchase row. -#}
+{% macro compared_purchase_measures(purchases, as_of) -%}
+    {%- set order_date = purchases ~ '.order_date' -%}
+    {%- set counted = 'case when ' ~ order_date ~ ' <= ' ~ as_of ~ ' then ' -%}
+    {%- set in_window = order_date ~ ' > ' ~ dbt.dateadd('day', -1 * var('rfm_window_days') | int, as_of) -%}
+    {{ dbt.datediff('max(' ~ counted ~ order_date ~ ' end)', 'max(' ~ as_of ~ ')', 'day') }} as recency_days,
+    sum({{ counted }}1 end) as lifetime_purchases,
+    sum({{ counted }}{{ purchases }}.net_amount end) as lifetime_revenue,
+    sum({{ counted }}case when {{ in_window }} then 1 else 0 end end) as frequency,
+    sum({{ counted }}case when {{ in_window }} then {{ purchases }}.net_amount else 0 end end) as monetary
+{%- endmacro %}

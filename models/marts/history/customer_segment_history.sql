@@ -26,6 +26,14 @@
       (orders re-attributed by a merge, with no order loaded). A profile update that changes none
       of these rewrites nothing. Every date a customer's rows can differ on is at or after its
       first date, then or now.
+      A customer with orders loaded since the last build is compared on its check date instead:
+      the last built date before the earliest of those orders. Its rows from that order's date on
+      are rebuilt anyway (above), and a row depends only on the purchases up to its date, so only
+      a difference up to the check date (an order re-attributed, or an old order moved to a later
+      date) needs its earlier dates: a late refund rewrites the periods from its order, not the
+      customer's whole history. The comparison reads the built rows once and the purchases once,
+      each customer's measures taken on its own check date. Not on Spark (macro
+      history_compares_check_dates): there every customer is compared on the last built date.
     - for backfills, the dates between vars history_rebuild_from and history_rebuild_to.
     Only those dates are computed. On Spark the comparison runs first, as a query of its own, and
     the model's query gets its dates as a list (macro history_dates_to_build says why); a Spark
@@ -40,7 +48,6 @@
 {%- set compared_measures = [
     'recency_days', 'frequency', 'monetary', 'lifetime_purchases', 'lifetime_revenue'
 ] %}
-{%- set rfm_window_start = dbt.dateadd('day', -1 * var('rfm_window_days') | int, 'built.last_as_of_date') %}
 
 with
 
@@ -132,12 +139,82 @@ source_watermark as (
 
     ),
 
-    built_first_dates as (
+    -- customers with orders loaded since the last build: compared on their check date, the last
+    -- built date before the earliest of those orders (none: every date from the first is rebuilt
+    -- by that order); every other customer on the last built date. None on Spark
+    -- (history_compares_check_dates says why): every customer on the last built date.
+
+    {% if history_compares_check_dates() %}
+    loaded_orders_by_customer as (
+
+        select
+            orders.customer_key,
+            min(orders.order_date) as first_loaded_order_date
+        from orders
+        cross join built
+        where
+            (orders.loaded_at > built.built_watermark or orders.loaded_at is null)
+            -- an order after the last built date changes nothing up to it
+            and orders.order_date <= built.last_as_of_date
+        group by orders.customer_key
+
+    ),
+
+    loaded_customer_check_dates as (
+
+        select
+            loaded_orders_by_customer.customer_key,
+            max(spine.as_of_date) as check_date
+        from loaded_orders_by_customer
+        cross join built
+        inner join spine
+            on spine.as_of_date < loaded_orders_by_customer.first_loaded_order_date
+        where spine.as_of_date <= built.last_as_of_date
+        group by loaded_orders_by_customer.customer_key
+
+    ),
+    {% else %}
+    loaded_customer_check_dates as (
+
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_key,
+            cast(null as date) as check_date
+        from spine
+        where 1 = 0
+
+    ),
+    {% endif %}
+
+    -- one pass over the built rows: each customer's first built date, whether it has a row on the
+    -- last built date and on its check date, and its measures on the check date
+
+    built_rows as (
+
+        select
+            history.customer_key,
+            history.as_of_date,
+            built.last_as_of_date,
+            history.as_of_date = coalesce(loaded_customer_check_dates.check_date, built.last_as_of_date)
+                as is_on_check_date,
+            {{ compared_measures | join(',\n            ') }}
+        from {{ this }} as history
+        cross join built
+        left join loaded_customer_check_dates
+            on history.customer_key = loaded_customer_check_dates.customer_key
+
+    ),
+
+    built_rows_by_customer as (
 
         select
             customer_key,
-            min(as_of_date) as first_as_of_date
-        from {{ this }}
+            min(as_of_date) as first_as_of_date,
+            max(case when as_of_date = last_as_of_date then 1 else 0 end) as is_built_on_last_date,
+            max(case when is_on_check_date then 1 else 0 end) as is_built_on_check_date,
+            {%- for measure in compared_measures %}
+            max(case when is_on_check_date then {{ measure }} end) as {{ measure }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from built_rows
         group by customer_key
 
     ),
@@ -145,38 +222,35 @@ source_watermark as (
     built_customers as (
 
         select
-            last_rows.customer_key,
-            built_first_dates.first_as_of_date,
+            built_rows_by_customer.customer_key,
+            built_rows_by_customer.first_as_of_date,
             spine_ordered.previous_as_of_date as date_before_first,
-            last_rows.recency_days,
-            last_rows.frequency,
-            last_rows.monetary,
-            last_rows.lifetime_purchases,
-            last_rows.lifetime_revenue
-        from {{ this }} as last_rows
-        inner join built
-            on last_rows.as_of_date = built.last_as_of_date
-        inner join built_first_dates
-            on last_rows.customer_key = built_first_dates.customer_key
+            -- not built on its check date: see customers_changed
+            built_rows_by_customer.is_built_on_check_date = 1 as is_built_on_check_date,
+            {{ compared_measures | join(',\n            ') }}
+        from built_rows_by_customer
         left join spine_ordered
-            on built_first_dates.first_as_of_date = spine_ordered.as_of_date
+            on built_rows_by_customer.first_as_of_date = spine_ordered.as_of_date
+        -- a customer without a row on the last built date is gone from it
+        where built_rows_by_customer.is_built_on_last_date = 1
 
     ),
 
-    purchases_on_last_date as (
+    -- one pass over the purchases up to the last built date: each customer's first purchase, and
+    -- its measures on its check date
+
+    purchases_compared as (
 
         select
             purchases.customer_key,
             min(purchases.order_date) as first_purchase_date,
-            max(purchases.order_date) as last_purchase_date,
-            count(*) as lifetime_purchases,
-            sum(purchases.net_amount) as lifetime_revenue,
-            -- the RFM window of the last built date: (last - rfm_window_days, last]
-            sum(case when purchases.order_date > {{ rfm_window_start }} then 1 else 0 end) as frequency,
-            sum(case when purchases.order_date > {{ rfm_window_start }} then purchases.net_amount else 0 end)
-                as monetary
+            {{ compared_purchase_measures(
+                'purchases', 'coalesce(loaded_customer_check_dates.check_date, built.last_as_of_date)'
+            ) }}
         from purchases
         cross join built
+        left join loaded_customer_check_dates
+            on purchases.customer_key = loaded_customer_check_dates.customer_key
         where purchases.order_date <= built.last_as_of_date
         group by purchases.customer_key
 
@@ -187,22 +261,21 @@ source_watermark as (
         select
             customers.customer_key,
             -- a customer exists from signup or first purchase, whichever is earlier (null ignored)
-            least(customers.signup_date, purchases_on_last_date.first_purchase_date) as first_existing_date,
-            {{ dbt.datediff('purchases_on_last_date.last_purchase_date', 'built.last_as_of_date', 'day') }}
-                as recency_days,
-            purchases_on_last_date.frequency,
-            purchases_on_last_date.monetary,
-            coalesce(purchases_on_last_date.lifetime_purchases, 0) as lifetime_purchases,
-            coalesce(purchases_on_last_date.lifetime_revenue, 0) as lifetime_revenue
+            least(customers.signup_date, purchases_compared.first_purchase_date) as first_existing_date,
+            purchases_compared.recency_days,
+            purchases_compared.frequency,
+            purchases_compared.monetary,
+            coalesce(purchases_compared.lifetime_purchases, 0) as lifetime_purchases,
+            coalesce(purchases_compared.lifetime_revenue, 0) as lifetime_revenue
         from customers
         cross join built
-        left join purchases_on_last_date
-            on customers.customer_key = purchases_on_last_date.customer_key
+        left join purchases_compared
+            on customers.customer_key = purchases_compared.customer_key
         where
             not customers.is_test_account
             and (
                 customers.signup_date <= built.last_as_of_date
-                or purchases_on_last_date.customer_key is not null
+                or purchases_compared.customer_key is not null
             )
 
     ),
@@ -221,7 +294,11 @@ source_watermark as (
             -- today the customer would start on another spine date
             or current_customers.first_existing_date > built_customers.first_as_of_date
             or current_customers.first_existing_date <= built_customers.date_before_first
-            or {{ any_values_differ('built_customers', 'current_customers', compared_measures) }}
+            -- not built on its check date and, by the two lines above, not existing then either
+            or (
+                built_customers.is_built_on_check_date
+                and {{ any_values_differ('built_customers', 'current_customers', compared_measures) }}
+            )
 
     ),
 
