@@ -141,10 +141,9 @@ source_watermark as (
 
     -- customers with orders loaded since the last build: compared on their check date, the last
     -- built date before the earliest of those orders (none: every date from the first is rebuilt
-    -- by that order); every other customer on the last built date. None on Spark
-    -- (history_compares_check_dates says why): every customer on the last built date.
+    -- by that order); every other customer on the last built date. None on Spark, where the
+    -- filter below is false (history_compares_check_dates says why).
 
-    {% if history_compares_check_dates() %}
     loaded_orders_by_customer as (
 
         select
@@ -153,7 +152,9 @@ source_watermark as (
         from orders
         cross join built
         where
-            (orders.loaded_at > built.built_watermark or orders.loaded_at is null)
+            -- false on Spark: none (macro history_compares_check_dates)
+            {{ history_compares_check_dates() | string | lower }}
+            and (orders.loaded_at > built.built_watermark or orders.loaded_at is null)
             -- an order after the last built date changes nothing up to it
             and orders.order_date <= built.last_as_of_date
         group by orders.customer_key
@@ -173,17 +174,6 @@ source_watermark as (
         group by loaded_orders_by_customer.customer_key
 
     ),
-    {% else %}
-    loaded_customer_check_dates as (
-
-        select
-            cast(null as {{ dbt.type_string() }}) as customer_key,
-            cast(null as date) as check_date
-        from spine
-        where 1 = 0
-
-    ),
-    {% endif %}
 
     -- one pass over the built rows: each customer's first built date, whether it has a row on the
     -- last built date and on its check date, and its measures on the check date
@@ -196,7 +186,11 @@ source_watermark as (
             built.last_as_of_date,
             history.as_of_date = coalesce(loaded_customer_check_dates.check_date, built.last_as_of_date)
                 as is_on_check_date,
-            {{ compared_measures | join(',\n            ') }}
+            history.recency_days,
+            history.frequency,
+            history.monetary,
+            history.lifetime_purchases,
+            history.lifetime_revenue
         from {{ this }} as history
         cross join built
         left join loaded_customer_check_dates
@@ -211,9 +205,12 @@ source_watermark as (
             min(as_of_date) as first_as_of_date,
             max(case when as_of_date = last_as_of_date then 1 else 0 end) as is_built_on_last_date,
             max(case when is_on_check_date then 1 else 0 end) as is_built_on_check_date,
-            {%- for measure in compared_measures %}
-            max(case when is_on_check_date then {{ measure }} end) as {{ measure }}{{ ',' if not loop.last }}
-            {%- endfor %}
+            -- the measures compared (compared_measures): one row per customer and date
+            max(case when is_on_check_date then recency_days end) as recency_days,
+            max(case when is_on_check_date then frequency end) as frequency,
+            max(case when is_on_check_date then monetary end) as monetary,
+            max(case when is_on_check_date then lifetime_purchases end) as lifetime_purchases,
+            max(case when is_on_check_date then lifetime_revenue end) as lifetime_revenue
         from built_rows
         group by customer_key
 
@@ -227,7 +224,11 @@ source_watermark as (
             spine_ordered.previous_as_of_date as date_before_first,
             -- not built on its check date: see customers_changed
             built_rows_by_customer.is_built_on_check_date = 1 as is_built_on_check_date,
-            {{ compared_measures | join(',\n            ') }}
+            built_rows_by_customer.recency_days,
+            built_rows_by_customer.frequency,
+            built_rows_by_customer.monetary,
+            built_rows_by_customer.lifetime_purchases,
+            built_rows_by_customer.lifetime_revenue
         from built_rows_by_customer
         left join spine_ordered
             on built_rows_by_customer.first_as_of_date = spine_ordered.as_of_date
