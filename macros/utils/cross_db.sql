@@ -268,10 +268,10 @@ numbers_0_999 as (
     on its check date (the last built date before the earliest of those orders) rather than on
     the last built date: the history then rewrites a late refund's periods from its order, not the
     customer's whole history. Not on Spark: there the model's CTEs are inlined at each reference,
-    and the check dates' CTEs (read by the pass over the built rows and the one over the
-    purchases) made each incremental history unit test 77 s instead of 33 s and the demo build
-    2.4 times as long (DECISIONLOG, fourteenth and fifteenth passes); Spark compares every
-    customer on the last built date, as before, and rewrites more dates on such a day. -#}
+    and the check dates' CTEs made the first version's incremental history unit tests 81-88 s
+    instead of 32-33 s and the demo build 2.4 times as long (DECISIONLOG, fourteenth and
+    fifteenth passes); Spark compares every customer on the last built date, as before, and
+    rewrites more dates on such a day. -#}
 {% macro history_compares_check_dates() -%}
     {{ return(adapter.dispatch('history_compares_check_dates', 'customer_segments')()) }}
 {%- endmacro %}
