@@ -32,8 +32,8 @@
       a difference up to the check date (an order re-attributed, or an old order moved to a later
       date) needs its earlier dates: a late refund rewrites the periods from its order, not the
       customer's whole history. The comparison reads the built rows once and the purchases once,
-      each customer's measures taken on its own check date. Not on Spark (macro
-      history_compares_check_dates): there every customer is compared on the last built date.
+      each customer's measures taken on its own check date. In a Spark unit test every customer
+      is compared on the last built date (macro history_compares_check_dates).
     - for backfills, the dates between vars history_rebuild_from and history_rebuild_to.
     Only those dates are computed. On Spark the comparison runs first, as a query of its own, and
     the model's query gets its dates as a list (macro history_dates_to_build says why); a Spark
@@ -141,8 +141,8 @@ source_watermark as (
 
     -- customers with orders loaded since the last build: compared on their check date, the last
     -- built date before the earliest of those orders (none: every date from the first is rebuilt
-    -- by that order); every other customer on the last built date. None on Spark, where the
-    -- filter below is false (history_compares_check_dates says why).
+    -- by that order); every other customer on the last built date. None in a Spark unit test,
+    -- where the filter below is false (history_compares_check_dates says why).
 
     loaded_orders_by_customer as (
 
@@ -152,7 +152,7 @@ source_watermark as (
         from orders
         cross join built
         where
-            -- false on Spark: none (macro history_compares_check_dates)
+            -- false in a Spark unit test: none (macro history_compares_check_dates)
             {{ history_compares_check_dates() | string | lower }}
             and (orders.loaded_at > built.built_watermark or orders.loaded_at is null)
             -- an order after the last built date changes nothing up to it
