@@ -21,7 +21,12 @@
     rows' columns are never decoded (1 M customers: 1.9 s against 11 s for 50 M raw events). The
     load time comes first in the where clause: DuckDB plans the two conditions in their order, and
     with the key first it semi-joined every raw row before filtering on the load time.
-    keys: a CTE with source_table, record_id and loaded_at. -#}
+    When no key of the table is sought, the bound is 9999-12-31 instead of null: the rows it
+    selects are the same (none, as no record id matches), but DuckDB can skip the raw file's row
+    groups against a bound, and against a null one it read the whole file in some runs and not in
+    others (1 M customers: all 50.8 M raw events in 4 of 13 runs of the model's incremental select,
+    none in 14 runs with the bound; DECISIONLOG). keys: a CTE with source_table, record_id and
+    loaded_at. -#}
 {% macro raw_rows_of_keys(raw_relation, table_name, id_columns, keys) -%}
     {%- set cleaned = [] -%}
     {%- for column in id_columns %}{% do cleaned.append(clean_text(column)) %}{% endfor -%}
@@ -34,9 +39,12 @@
         {{ row_as_text(raw_columns(table_name)) }} as raw_values
     from (
         select * from {{ raw_relation }}
-        where {{ loaded_at }} >= (
-            select min(sought.loaded_at) from {{ keys }} as sought
-            where sought.source_table = '{{ table_name }}'
+        where {{ loaded_at }} >= coalesce(
+            (
+                select min(sought.loaded_at) from {{ keys }} as sought
+                where sought.source_table = '{{ table_name }}'
+            ),
+            cast('9999-12-31' as {{ dbt.type_timestamp() }})
         )
         union all
         select * from {{ raw_relation }}
