@@ -25,8 +25,8 @@
     selects are the same (none, as no record id matches), but DuckDB can skip the raw file's row
     groups against a bound, and against a null one it read the whole file in some runs and not in
     others (1 M customers: all 50.8 M raw events in 4 of 13 runs of the model's incremental select,
-    none in 14 runs with the bound; DECISIONLOG). keys: a CTE with source_table, record_id and
-    loaded_at. -#}
+    none in 14 runs with the bound; DECISIONLOG).
+    keys: a CTE with source_table, record_id and loaded_at. -#}
 {% macro raw_rows_of_keys(raw_relation, table_name, id_columns, keys) -%}
     {%- set cleaned = [] -%}
     {%- for column in id_columns %}{% do cleaned.append(clean_text(column)) %}{% endfor -%}
