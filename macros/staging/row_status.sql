@@ -53,12 +53,26 @@
     int_rows_unattributed re-reads the raw values of the clean rows it rejects).
 
     columns: the typed columns of the classified CTE (without the raw__ ones), in output order.
+    held_versions: true in a model whose raw rows come from changed_version_ctes; on an
+    incremental run its CTE held has the earlier rows of the keys being classified, as the model
+    holds them, and those with a raw_row_hash (every row of a repeated key, and rejected rows) are
+    ranked with the new rows as they are. Their raw_row_hash and raw_values are the ones a full
+    build computes, and every other row of those keys is in the classified CTE.
 -#}
-{% macro row_status_ctes(classified, columns, key_columns, keep_order, table_name) -%}
+{% macro row_status_ctes(classified, columns, key_columns, keep_order, table_name, held_versions=false) -%}
+{%- set held = 'held' if held_versions and is_incremental() else none -%}
 repeated_keys as (
 
     select {{ key_columns | join(', ') }}
+    {%- if held %}
+    from (
+        select {{ key_columns | join(', ') }} from {{ classified }}
+        union all
+        select {{ key_columns | join(', ') }} from {{ held }} where raw_row_hash is not null
+    ) as key_rows
+    {%- else %}
     from {{ classified }}
+    {%- endif %}
     group by {{ key_columns | join(', ') }}
     having count(*) > 1
 
@@ -94,6 +108,18 @@ fingerprinted as (
         reject_reason
     from flagged
     where needs_ranking
+    {%- if held %}
+    union all
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        raw_row_hash,
+        raw_values,
+        reject_reason
+    from {{ held }}
+    where raw_row_hash is not null
+    {%- endif %}
 
 ),
 

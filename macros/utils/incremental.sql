@@ -117,8 +117,8 @@
 
 
 {#- version_group(clean_text(column)) of a raw key column, the same value by a cheaper road where
-    the engine allows: the incremental filter (changed_version_groups_filter) computes it for every
-    raw row, old and new. Dispatched; the default is that expression itself. -#}
+    the engine allows: changed_version_ctes computes it for the raw rows of the held single
+    versions' load times. Dispatched; the default is that expression itself. -#}
 {% macro raw_key_version_group(column) -%}
     {{ return(adapter.dispatch('raw_key_version_group', 'customer_segments')(column)) }}
 {%- endmacro %}
@@ -171,26 +171,80 @@
 {%- endmacro %}
 
 
-{#- The raw rows of a staging base model an incremental run reclassifies: every row, old or new,
-    of a version group (key) with a row loaded since the model's watermark, or with a load time
-    that does not parse. Each such group is classified and ranked whole, exactly as in a full
-    build, and replaces its earlier rows (delete+insert on the version_group expression); groups
-    without a new row are left as they are. Nothing on a full build or on engines that rebuild
-    the table.
-    The filter reads the raw columns, before any is typed, with the expressions of the typed
-    loaded_at and version_group: a typed CTE filtered afterwards cleaned every column of every
-    raw row first (1 M customers: 50 M events, 40 s for the 0.6 M rows kept).
-    source: the CTE of raw rows, with _loaded_at; key_column: the raw business key. -#}
-{% macro changed_version_groups_filter(source, key_column) -%}
+{#- The CTEs of a staging base model that choose the raw rows it classifies, ending with CTE scoped.
+    A full build (or an engine that rebuilds the table): every raw row.
+    An incremental run reclassifies each version group (key) with a raw row loaded since the
+    model's watermark, or with a load time that does not parse, and replaces the group's earlier
+    rows (delete+insert on the version_group expression). It reads from the raw table only
+    - loaded_since: the raw rows loaded since the watermark or without a parsing load time; and
+    - the raw rows of the held single versions (below), found by key among the raw rows loaded
+      from the earliest of them up to the watermark.
+    The group's other rows, loaded up to the watermark, come from the model itself (CTE held):
+    the raw tables are append-only, so those are the rows the model classified before, and a row
+    of a group with more than one row (or a rejected row) holds its raw_row_hash and raw_values
+    as row_status_ctes left them. row_status_ctes (held_versions=true) ranks them with the new
+    rows. A held row without raw_row_hash was the only row of its group: its raw row is read and
+    classified again, to be fingerprinted like every row of a repeated key.
+    Reading the earlier versions from the raw table instead meant a semi-join of every raw row
+    on its key each day (1 M customers: 50.8 M raw events, 11 s of the model's 14.5 s alone).
+    source: the CTE of raw rows, with _loaded_at; key_column: the raw business key (the typed
+    column of the same name holds its cleaned value). -#}
+{% macro changed_version_ctes(source, key_column) -%}
     {%- if is_incremental() %}
-    {%- set loaded_at = safe_cast('loaded_since._loaded_at', dbt.type_timestamp()) %}
-    where {{ raw_key_version_group(key_column) }} in (
-        select {{ version_group(clean_text('loaded_since.' ~ key_column)) }}
-        from {{ source }} as loaded_since
-        where
-            {{ loaded_at }} is null
-            or {{ loaded_at }} > ({{ incremental_watermark('loaded_at') }})
+    {%- set loaded_at = safe_cast('_loaded_at', dbt.type_timestamp()) %}
+loaded_since as {{ materialized_if_incremental() }} (
+
+    select * from {{ source }}
+    where {{ loaded_at }} > ({{ incremental_watermark('loaded_at') }})
+    union all
+    select * from {{ source }}
+    where {{ loaded_at }} is null
+
+),
+
+{#- the model's rows of those keys; filtered on the watermark in the next CTE, as DuckDB placed the
+    filter before the key's semi-join otherwise and read every column of every row (1 M customers:
+    8.6 s of scan against 50 M events, 3.4 s this way) -#}
+held_of_changed_keys as {{ materialized_if_incremental() }} (
+
+    select * from {{ this }} as held
+    where {{ version_group('held.' ~ key_column) }} in (
+        select {{ version_group(clean_text(key_column)) }} from loaded_since
     )
+
+),
+
+held as {{ materialized_if_incremental() }} (
+
+    select * from held_of_changed_keys
+    where loaded_at <= ({{ incremental_watermark('loaded_at') }})
+
+),
+
+scoped as {{ materialized_if_incremental() }} (
+
+    select * from loaded_since
+    union all
+    select * from {{ source }}
+    where
+        {{ loaded_at }} >= coalesce(
+            (select min(single.loaded_at) from held as single where single.raw_row_hash is null),
+            cast('9999-12-31' as {{ dbt.type_timestamp() }})
+        )
+        and {{ loaded_at }} <= ({{ incremental_watermark('loaded_at') }})
+        and {{ raw_key_version_group(key_column) }} in (
+            select {{ version_group('single.' ~ key_column) }}
+            from held as single
+            where single.raw_row_hash is null
+        )
+
+),
+    {%- else %}
+scoped as {{ not_materialized() }} (
+
+    select * from {{ source }}
+
+),
     {%- endif %}
 {%- endmacro %}
 

@@ -9,7 +9,7 @@ import csv
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pytest
@@ -60,10 +60,18 @@ def _raw_csv(raw: Path, name: str) -> str:
     return f"read_csv('{raw / name}.csv', header = true, all_varchar = true)"
 
 
-def _append_a_day(raw: Path) -> str:
+class AppendedDay(NamedTuple):
+    """The keys _append_a_day gave a new row that the tests look at."""
+
+    refunded_order: str
+    thrice_delivered_event: str
+    corrected_order: str
+
+
+def _append_a_day(raw: Path) -> AppendedDay:
     """Append 2026-07-01: new orders with items and events for existing customers, a new customer
-    with an order, and a late full refund of an old completed order (a new version of it).
-    Returns the refunded order's id."""
+    with an order, a late full refund of an old completed order (a new version of it), and new
+    versions of keys already held with more than one row or rejected."""
     con = duckdb.connect()
     old = con.execute(f"""
         select order_id, customer_id, ordered_at, currency, gross_amount, discount_amount, sales_channel
@@ -105,7 +113,26 @@ def _append_a_day(raw: Path) -> str:
         f.write(f",{buyers[0]},A770,login,2026-07-01 08:30:00,S770,ios,,,,,2026-07-02 02:00:00\n")
         f.write(f"E770000000099,{buyers[0]},A770,login,2026-07-01 08:40:00,S770,ios,,,,,\n")
     _append_new_version(raw / "order_items.csv", "order_item_id", {"quantity": "3"})
-    return str(order_id)
+    # and keys of which the base models hold rows with a fingerprint, ranked with the new row as
+    # held (changed_version_ctes): a third delivery of an event, and a corrected version of a 2026
+    # order rejected for its negative amount (both among the rows loaded before this day)
+    built = f"(select * from {_raw_csv(raw, 'events')} where _loaded_at < '2026-07-02')"
+    twice_delivered = con.execute(f"""
+        select event_id from {built}
+        where event_id is not null group by event_id having count(*) = 2 order by event_id limit 1
+    """).fetchone()
+    built = f"(select * from {_raw_csv(raw, 'orders')} where _loaded_at < '2026-07-02')"
+    negative = con.execute(f"""
+        select order_id, gross_amount from {built}
+        where try_cast(gross_amount as double) < 0 and ordered_at >= '2026-01-01'
+            and order_id in (select order_id from {built} group by order_id having count(*) = 1)
+        order by order_id limit 1
+    """).fetchone()
+    assert twice_delivered is not None and negative is not None
+    _append_new_version(raw / "events.csv", "event_id", {}, twice_delivered[0])
+    _append_new_version(raw / "orders.csv", "order_id",
+                        {"gross_amount": negative[1].lstrip("-"), "updated_at": "2026-07-01 11:30:00"}, negative[0])
+    return AppendedDay(str(order_id), twice_delivered[0], negative[0])
 
 
 def _late_customer(raw: Path) -> tuple[str, str]:
@@ -216,7 +243,8 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     (tmp_path / "incremental").mkdir()
     incremental.run("build", "--exclude", "path:seeds/raw")
 
-    refunded = _append_a_day(raw)
+    appended = _append_a_day(raw)
+    refunded = appended.refunded_order
     changed = _change_customers(raw, incremental.duckdb_path)
     late_customer, unknown_event = _late_customer(raw)
     unattributable = _unattributable_versions(raw)
@@ -295,11 +323,20 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
                  "shop/base/base_shop__order_items.sql", "crm/base/base_crm__customers.sql"):
         compiled = (tmp_path / "incremental" / "target" / "compiled" / "customer_segments" / "models" / "staging"
                     / path).read_text()
-        assert "from source as loaded_since" in compiled, path  # changed_version_groups_filter
-    assert rows(incremental.duckdb_path, """
+        assert "held_of_changed_keys as materialized" in compiled, path  # changed_version_ctes
+    # the earlier rows held by the model were ranked with the new ones
+    assert rows(incremental.duckdb_path, f"""
+        select row_status, count(*) from main.base_app__events
+        where event_id = '{appended.thrice_delivered_event}' group by 1 order by 1
+    """) == [("clean", 1), ("superseded", 2)]
+    assert rows(incremental.duckdb_path, f"""
+        select row_status, reject_reason from main.base_shop__orders
+        where order_id = '{appended.corrected_order}' order by 1
+    """) == [("clean", None), ("rejected", "negative_gross_amount")]
+    assert rows(incremental.duckdb_path, f"""
         select row_status, count(*) from main.base_app__events
         where event_id = (select event_id from main.base_app__events where loaded_at = '2026-07-02 02:00:00'
-                          and row_status = 'superseded')
+                          and row_status = 'superseded' and event_id <> '{appended.thrice_delivered_event}')
         group by 1 order by 1
     """) == [("clean", 1), ("superseded", 1)]
     assert rows(incremental.duckdb_path, """

@@ -36,13 +36,9 @@ source as {{ not_materialized() }} (
 
 ),
 
-scoped as {{ materialized_if_incremental() }} (
-
-    -- an incremental run: only the raw rows of the events with a row loaded since the last run
-    select * from source
-    {{- changed_version_groups_filter('source', 'event_id') }}
-
-),
+{#- an incremental run: the raw rows loaded since the last run, and the earlier rows of their
+    event_ids held by this model (changed_version_ctes) -#}
+{{ changed_version_ctes('source', 'event_id') }}
 
 typed as {{ not_materialized() }} (
 
@@ -93,7 +89,8 @@ classified as (
     columns=typed_columns,
     key_columns=['event_id'],
     keep_order='loaded_at asc, raw_row_hash asc',
-    table_name='app.events'
+    table_name='app.events',
+    held_versions=true
 ) }}
 
 select * from final

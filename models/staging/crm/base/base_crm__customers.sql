@@ -12,7 +12,7 @@
     customer_id), superseded (an older or duplicate version) or rejected (with a reason).
     stg_crm__customers keeps the clean rows; rejected_rows reports the rest.
     Incremental like the fact-sized base models: a run reclassifies only the customer_ids with a
-    row loaded since the last run (changed_version_groups_filter); the identity models after it
+    row loaded since the last run (changed_version_ctes); the identity models after it
     still read every clean row.
 -#}
 
@@ -47,13 +47,9 @@ source as {{ not_materialized() }} (
 
 ),
 
-scoped as {{ materialized_if_incremental() }} (
-
-    -- an incremental run: only the raw rows of the customers with a row loaded since the last run
-    select * from source
-    {{- changed_version_groups_filter('source', 'customer_id') }}
-
-),
+{#- an incremental run: the raw rows loaded since the last run, and the earlier rows of their
+    customer_ids held by this model (changed_version_ctes) -#}
+{{ changed_version_ctes('source', 'customer_id') }}
 
 typed as (
 
@@ -117,7 +113,8 @@ classified as (
     columns=typed_columns,
     key_columns=['customer_id'],
     keep_order='updated_at desc, raw_row_hash desc',
-    table_name='crm.customers'
+    table_name='crm.customers',
+    held_versions=true
 ) }}
 
 select * from final

@@ -27,13 +27,9 @@ source as {{ not_materialized() }} (
 
 ),
 
-scoped as {{ materialized_if_incremental() }} (
-
-    -- an incremental run: only the raw rows of the order items with a row loaded since the last run
-    select * from source
-    {{- changed_version_groups_filter('source', 'order_item_id') }}
-
-),
+{#- an incremental run: the raw rows loaded since the last run, and the earlier rows of their
+    order_item_ids held by this model (changed_version_ctes) -#}
+{{ changed_version_ctes('source', 'order_item_id') }}
 
 typed as {{ not_materialized() }} (
 
@@ -78,7 +74,8 @@ classified as (
     columns=typed_columns,
     key_columns=['order_item_id'],
     keep_order='loaded_at desc, raw_row_hash desc',
-    table_name='shop.order_items'
+    table_name='shop.order_items',
+    held_versions=true
 ) }}
 
 select * from final

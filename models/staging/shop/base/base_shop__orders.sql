@@ -37,13 +37,9 @@ source as {{ not_materialized() }} (
 
 ),
 
-scoped as {{ materialized_if_incremental() }} (
-
-    -- an incremental run: only the raw rows of the orders with a row loaded since the last run
-    select * from source
-    {{- changed_version_groups_filter('source', 'order_id') }}
-
-),
+{#- an incremental run: the raw rows loaded since the last run, and the earlier rows of their
+    order_ids held by this model (changed_version_ctes) -#}
+{{ changed_version_ctes('source', 'order_id') }}
 
 typed as {{ not_materialized() }} (
 
@@ -103,7 +99,8 @@ classified as (
     columns=typed_columns,
     key_columns=['order_id'],
     keep_order='coalesce(updated_at, ordered_at) desc, raw_row_hash desc',
-    table_name='shop.orders'
+    table_name='shop.orders',
+    held_versions=true
 ) }}
 
 select * from final
