@@ -193,6 +193,9 @@
 {% macro changed_version_ctes(source, key_column) -%}
     {%- if is_incremental() %}
     {%- set loaded_at = safe_cast('_loaded_at', dbt.type_timestamp()) %}
+{#- two selects, not `is null or >`: with the `or`, DuckDB read every raw row before filtering (1 M
+    customers: all 50.8 M raw events, 7.3 s of scan operator time); with the union it skips the
+    Parquet row groups loaded before the watermark (0.57 M rows read, 0.5 s) -#}
 loaded_since as {{ materialized_if_incremental() }} (
 
     select * from {{ source }}
