@@ -116,16 +116,16 @@ def _append_a_day(raw: Path) -> AppendedDay:
     # and keys of which the base models hold rows with a fingerprint, ranked with the new row as
     # held (changed_version_ctes): a third delivery of an event, and a corrected version of a 2026
     # order rejected for its negative amount (both among the rows loaded before this day)
-    built = f"(select * from {_raw_csv(raw, 'events')} where _loaded_at < '2026-07-02')"
+    built_events = f"(select * from {_raw_csv(raw, 'events')} where _loaded_at < '2026-07-02')"
     twice_delivered = con.execute(f"""
-        select event_id from {built}
+        select event_id from {built_events}
         where event_id is not null group by event_id having count(*) = 2 order by event_id limit 1
     """).fetchone()
-    built = f"(select * from {_raw_csv(raw, 'orders')} where _loaded_at < '2026-07-02')"
+    built_orders = f"(select * from {_raw_csv(raw, 'orders')} where _loaded_at < '2026-07-02')"
     negative = con.execute(f"""
-        select order_id, gross_amount from {built}
+        select order_id, gross_amount from {built_orders}
         where try_cast(gross_amount as double) < 0 and ordered_at >= '2026-01-01'
-            and order_id in (select order_id from {built} group by order_id having count(*) = 1)
+            and order_id in (select order_id from {built_orders} group by order_id having count(*) = 1)
         order by order_id limit 1
     """).fetchone()
     assert twice_delivered is not None and negative is not None
