@@ -7,8 +7,12 @@ outputs must exist and the pandas peer must produce the marts' labels for every 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from customer_segments.benchmark import measure
@@ -36,6 +40,8 @@ def test_outputs_exist(bench: tuple[BenchOptions, list[dict]]) -> None:
     assert saved["scale"] == SCALE
     table = (options.out / "latest.md").read_text()
     assert f"| {SCALE} |" in table and "Ten slowest models" in table
+    assert f"everything else on the machine while each step ran (other processes, and the kernel threads " \
+        f"that write the steps' files to disk): {SCALE}: full build " in table
     assert (options.out / "latest.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (options.cache / f"{SCALE}-7" / "generated.json").exists()
     assert not (options.work / f"{SCALE}-7").exists(), "the throw-away databases are deleted"
@@ -46,6 +52,7 @@ def test_every_step_was_measured(bench: tuple[BenchOptions, list[dict]]) -> None
     for step in ("project", "lower_bound", "peer", "daily"):
         assert record[step]["returncode"] == 0, step
         assert record[step]["wall_seconds"] > 0 and record[step]["peak_rss_mib"] > 0, step
+        assert record[step]["cpu_seconds"] > 0 and record[step]["other_cpu_seconds"] >= 0, step
     assert len(record["project"]["slowest_models"]) == 10
     assert {"model", "test", "unit_test"} <= set(record["project"]["by_resource_type"])
     assert record["lower_bound"]["rows"] == record["raw"]["rows"], "the lower bound reads every raw row"
@@ -89,3 +96,22 @@ def test_measurement_starts_after_pending_writes_are_flushed(monkeypatch: pytest
     with measure.measured():
         calls.append("block")
     assert calls == ["sync", "clock", "block", "clock"]
+
+
+_BURN = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end:\n    pass\n"
+
+
+def test_measurement_tells_its_own_cpu_time_from_other_work() -> None:
+    """A child the block waits for is the measured work; a process the block does not wait for
+    (here a child reaped only after the block, as any other process on the machine) is not."""
+    burn = [sys.executable, "-c", _BURN]
+    with measure.measured() as measurement:
+        other = subprocess.Popen(burn)  # started inside the block, so all its work falls in it
+        subprocess.run(burn, check=True)
+        # let the other process finish inside the block, without reaping it
+        while psutil.Process(other.pid).status() != psutil.STATUS_ZOMBIE:
+            time.sleep(0.01)
+    other.wait()
+    # each burns 0.6 s of CPU after Python's start-up (a few hundredths of a second)
+    assert 0.6 <= measurement.cpu_seconds < 1.0
+    assert measurement.other_cpu_seconds >= 0.5

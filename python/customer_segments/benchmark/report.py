@@ -14,6 +14,9 @@ TARGET_PEER_SPEEDUP = 3.0
 TARGET_DAILY_SHARE = 0.10
 TARGET_GROWTH_EXPONENT = 1.0  # time ~ customers^k, k <= 1 from 100 k to 1 M
 
+#: The measured steps of a record, as the report names them.
+STEP_LABELS = (("project", "full build"), ("lower_bound", "lower bound"), ("peer", "peer"), ("daily", "daily"))
+
 
 def _get(record: dict[str, Any], *keys: str) -> Any:
     value: Any = record
@@ -180,6 +183,15 @@ def markdown(records: list[dict[str, Any]]) -> str:
              if _get(r, "machine", "load_average_1_5_15") and r.get("load_average_at_end")]
     if loads:
         lines += ["", f"The machine is shared: 1-minute load average (2 cores) {'; '.join(loads)}."]
+    others = [f"{r['scale']:,}: " + ", ".join(
+        f"{label} {_get(r, step, 'other_cpu_seconds'):.1f} s" for step, label in STEP_LABELS
+        if _get(r, step, "other_cpu_seconds") is not None) for r in records
+        if any(_get(r, step, "other_cpu_seconds") is not None for step, _ in STEP_LABELS)]
+    if others:
+        lines += ["", "CPU time used by everything else on the machine while each step ran (other "
+                  "processes, and the kernel threads that write the steps' files to disk): "
+                  f"{'; '.join(others)}. A step that shared the cores with other work took longer than "
+                  "it would alone."]
     failed = [(r["scale"], f["unique_id"], f["status"]) for r in records
               for f in (_get(r, "project", "failed") or [])]
     if failed:

@@ -64,7 +64,8 @@ def machine() -> dict[str, Any]:
 
 def _measurement(m: Measurement) -> dict[str, Any]:
     return {"wall_seconds": round(m.wall_seconds, 3), "peak_rss_mib": round(m.peak_rss_mib, 1),
-            "rss_samples": m.samples}
+            "rss_samples": m.samples, "cpu_seconds": round(m.cpu_seconds, 2),
+            "other_cpu_seconds": round(m.other_cpu_seconds, 2)}
 
 
 def _helper(child: ChildRun) -> dict[str, Any]:
