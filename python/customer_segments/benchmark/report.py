@@ -183,10 +183,12 @@ def markdown(records: list[dict[str, Any]]) -> str:
              if _get(r, "machine", "load_average_1_5_15") and r.get("load_average_at_end")]
     if loads:
         lines += ["", f"The machine is shared: 1-minute load average (2 cores) {'; '.join(loads)}."]
-    others = [f"{r['scale']:,}: " + ", ".join(
-        f"{label} {_get(r, step, 'other_cpu_seconds'):.1f} s" for step, label in STEP_LABELS
-        if _get(r, step, "other_cpu_seconds") is not None) for r in records
-        if any(_get(r, step, "other_cpu_seconds") is not None for step, _ in STEP_LABELS)]
+    others = []
+    for r in records:  # records written before the figure existed have none
+        figures = [f"{label} {seconds:.1f} s" for step, label in STEP_LABELS
+                   if (seconds := _get(r, step, "other_cpu_seconds")) is not None]
+        if figures:
+            others.append(f"{r['scale']:,}: {', '.join(figures)}")
     if others:
         lines += ["", "CPU time used by everything else on the machine while each step ran (other "
                   "processes, and the kernel threads that write the steps' files to disk): "
