@@ -42,14 +42,16 @@
 
 {#- The models a rule may read. The union model declares them as dependencies, so a rule
     added later reading only these works even when dbt's partial parsing has not re-read the
-    union model. A rule reading another model needs one full parse (--no-partial-parse). -#}
+    union model. A rule reading another model needs one full parse (--no-partial-parse).
+    Intermediate models only, not the marts: the tags then wait for neither the customers mart
+    nor its tests (DECISIONLOG, "Tag rules read the customer profile, not the customers mart"). -#}
 {% macro tag_rule_inputs() %}
     {{ return([
         'int_as_of_date_resolved',
-        'customers',
-        'customer_rfm',
-        'customer_lifecycle',
-        'customer_value_tiers',
+        'int_customers_profiled',
+        'int_customers_rfm_scored',
+        'int_customers_lifecycle_staged',
+        'int_customers_value_tiered',
         'int_customers_merged',
         'int_purchases_filtered',
         'int_customer_purchases_aggregated',

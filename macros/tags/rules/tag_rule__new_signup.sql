@@ -14,7 +14,7 @@ as_of_dates as (
 
 customers as (
 
-    select * from {{ ref('customers') }}
+    select * from {{ ref('int_customers_profiled') }}
 
 ),
 

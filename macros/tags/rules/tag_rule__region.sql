@@ -1,6 +1,6 @@
 {#-
-    region_<region> (地区): the region of the customer's city (city_tiers seed, as in the customers
-    mart). Unlisted cities get no tag.
+    region_<region> (地区): the region of the customer's city (city_tiers seed, from
+    int_customers_profiled as in the customers mart). Unlisted cities get no tag.
 -#}
 {% macro tag_rule__region() %}
 
@@ -8,7 +8,7 @@ with
 
 customers as (
 
-    select * from {{ ref('customers') }}
+    select * from {{ ref('int_customers_profiled') }}
 
 ),
 
