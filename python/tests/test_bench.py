@@ -74,6 +74,11 @@ def test_problems_are_reported_loudly() -> None:
     assert "99.0000 %" in problem
 
 
+def test_a_cut_short_run_names_the_steps_it_did_not_measure() -> None:
+    (problem,) = problems({"scale": 1, "project": {"returncode": 0, "failed": []}, "peer": {"returncode": 0}})
+    assert problem == "1: not measured (run cut short?): lower_bound, daily"
+
+
 def test_lower_bound_touches_every_raw_column(tmp_path: Path) -> None:
     sql = lower_bound_sql(tmp_path)
     for table, schema in TABLES.items():

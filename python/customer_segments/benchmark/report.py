@@ -14,7 +14,7 @@ TARGET_PEER_SPEEDUP = 3.0
 TARGET_DAILY_SHARE = 0.10
 TARGET_GROWTH_EXPONENT = 1.0  # time ~ customers^k, k <= 1 from 100 k to 1 M
 
-#: The measured steps of a record, as the report names them.
+#: The measured steps of a record (its keys, in the order they run), as the report names them.
 STEP_LABELS = (("project", "full build"), ("lower_bound", "lower bound"), ("peer", "peer"), ("daily", "daily"))
 
 

@@ -18,6 +18,7 @@ from ..dbt_runner import DbtProject, duckdb_settings, nodes_from_run_results
 from .cache import cached_raw_data
 from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
+from .report import STEP_LABELS
 
 DBT_ARGS = ("build", "--exclude", "path:seeds/raw")
 # the daily job builds and data-tests the new day; unit tests and the self-checks (singular tests
@@ -217,7 +218,7 @@ def _log(message: str) -> None:
 def problems(record: dict[str, Any]) -> list[str]:
     """What makes a scale's comparison meaningless: a failed build, or the peer disagreeing."""
     found = []
-    missing = [step for step in ("project", "lower_bound", "peer", "daily") if step not in record]
+    missing = [step for step, _ in STEP_LABELS if step not in record]
     if missing:
         found.append(f"{record['scale']:,}: not measured (run cut short?): {', '.join(missing)}")
     for step in ("project", "daily"):
