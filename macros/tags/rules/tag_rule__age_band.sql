@@ -1,6 +1,7 @@
 {#-
     age_band_<band> (年龄段): the customer's age band on the as-of date (age_bands seed, from
-    int_customers_profiled as in the customers mart). Customers without a known birth date get no age tag.
+    int_customers_profiled as in the customers mart). Customers without a known birth date get
+    no age tag.
 -#}
 {% macro tag_rule__age_band() %}
 

@@ -1,6 +1,7 @@
 {#-
     city_<tier> (城市等级): the commercial tier of the customer's city (city_tiers seed, from
-    int_customers_profiled as in the customers mart): city_tier_1, city_new_tier_1, city_tier_2 ... Unlisted cities get no tag.
+    int_customers_profiled as in the customers mart): city_tier_1, city_new_tier_1,
+    city_tier_2 ... Unlisted cities get no tag.
 -#}
 {% macro tag_rule__city_tier() %}
 
