@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .benchmark import DEFAULT_DAILY_RUNS
 from .config import (
     DEFAULT_END,
     DEFAULT_EVENTS_PER_CUSTOMER,
@@ -151,6 +152,9 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--work", type=Path, default=None,
                         help="throw-away DuckDB files and dbt targets (default <cache>/work)")
     parser.add_argument("--keep-work", action="store_true", help="keep the DuckDB files of the builds")
+    parser.add_argument("--daily-runs", type=_positive_int, default=DEFAULT_DAILY_RUNS,
+                        help="run the daily build this many times from the same database and report the "
+                             f"median (default {DEFAULT_DAILY_RUNS})")
     parser.add_argument("--no-progress", action="store_true", help="do not show the generator's progress bar")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: rebuild latest.md and latest.png from the newest JSON of each scale")
@@ -160,7 +164,8 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
 
         options = BenchOptions(cache=args.cache.resolve(), out=args.out.resolve(),
                                work=(args.work or args.cache / "work").resolve(), seed=args.seed,
-                               keep_work=args.keep_work, progress=not args.no_progress)
+                               keep_work=args.keep_work, progress=not args.no_progress,
+                               daily_runs=args.daily_runs)
         if args.report_only:
             records = newest_records(options.out)
             write_report(records, options.out)

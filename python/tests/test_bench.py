@@ -15,9 +15,13 @@ from pathlib import Path
 import psutil
 import pytest
 
-from customer_segments.benchmark import measure
+import duckdb
+
+from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
-from customer_segments.benchmark.run import BenchOptions, problems, run_bench
+from customer_segments.benchmark.report import markdown
+from customer_segments.benchmark.run import BenchOptions, problems, repeated_daily_builds, run_bench
+from customer_segments.dbt_runner import DbtProject
 from customer_segments.cli import main
 from customer_segments.schema import TABLES
 
@@ -27,7 +31,7 @@ SCALE = 300
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[BenchOptions, list[dict]]:
     root = tmp_path_factory.mktemp("bench")
-    options = BenchOptions(cache=root / "cache", out=root / "results", work=root / "work", seed=7)
+    options = BenchOptions(cache=root / "cache", out=root / "results", work=root / "work", seed=7, daily_runs=2)
     records, found = run_bench([SCALE], options)
     assert not found, "\n".join(found)
     return options, records
@@ -57,6 +61,54 @@ def test_every_step_was_measured(bench: tuple[BenchOptions, list[dict]]) -> None
     assert {"model", "test", "unit_test"} <= set(record["project"]["by_resource_type"])
     assert record["lower_bound"]["rows"] == record["raw"]["rows"], "the lower bound reads every raw row"
     assert record["daily"]["new_rows"]["orders"] > 0 and record["daily"]["refunded_order_id"]
+    runs = record["daily"]["runs"]
+    assert len(runs) == 2 and all(run["returncode"] == 0 and not run["failed"] for run in runs)
+    assert record["daily"]["wall_seconds"] == min(run["wall_seconds"] for run in runs), "median of two: the lower"
+    counts = [{kind: entry["count"] for kind, entry in run["by_resource_type"].items()} for run in runs]
+    assert counts[0] == counts[1], "both daily runs build and test the same nodes"
+
+
+def test_each_daily_run_starts_from_the_database_the_full_build_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = DbtProject(tmp_path / "dbt")
+    (project.workdir / "target").mkdir(parents=True)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("create table facts as select 1 as day")
+    walls = iter([30.0, 10.0, 20.0])
+    seen = []
+
+    def fake_build(built: DbtProject, *args: str) -> dict:
+        assert built is project and args == run.DAILY_ARGS
+        assert not (built.workdir / "target" / "partial_parse.msgpack").exists(), "every run parses cold"
+        with duckdb.connect(str(built.duckdb_path)) as con:
+            seen.append(con.execute("select list(day order by day) from facts").fetchone()[0])
+            con.execute("insert into facts select max(day) + 1 from facts")  # what a daily run adds
+        (built.workdir / "target" / "partial_parse.msgpack").write_bytes(b"state")
+        return {"wall_seconds": next(walls), "returncode": 0, "failed": [], "nodes": []}
+
+    monkeypatch.setattr(run, "dbt_build", fake_build)
+    daily = repeated_daily_builds(project, 3, tmp_path / "snapshot")
+    assert seen == [[1], [1], [1]]
+    assert daily["wall_seconds"] == 20.0 and daily["median_of_runs"] == {"run": 3, "of": 3}
+    assert [r["wall_seconds"] for r in daily["runs"]] == [30.0, 10.0, 20.0]
+    with pytest.raises(ValueError):
+        repeated_daily_builds(project, 0, tmp_path / "snapshot")
+
+
+def test_a_failed_repeat_of_the_daily_run_is_a_problem_and_the_table_shows_the_spread() -> None:
+    runs = [{"wall_seconds": w, "returncode": rc, "failed": []} for w, rc in ((130.5, 0), (141.9, 1), (135.0, 0))]
+    record = {"scale": 1_000_000, "project": {"returncode": 0, "failed": []}, "lower_bound": {}, "peer": {},
+              "daily": {**runs[2], "runs": runs}}
+    (problem,) = problems(record)
+    assert problem == "1,000,000: daily (run 2 of 3) dbt build did not pass (1)"
+    record = {**record, "started_at": "2026-12-04T12:00:00", "raw": {"rows": {"orders": 1}}, "seed": 42,
+              "project": {"returncode": 0, "failed": [], "wall_seconds": 335.0},
+              "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
+                          "duckdb_memory_limit": "7GB"}}
+    record["raw"].update(orders_per_customer=10, events_per_customer=50)
+    table = markdown([record])
+    assert "| 2.2 min (median of 3: 130.5–141.9 s) |" in table
+    assert "| 40 % (median of 3: 39–42 %) | **no** |" in table
 
 
 def test_peer_agrees_with_the_marts(bench: tuple[BenchOptions, list[dict]]) -> None:

@@ -6,3 +6,7 @@ and peak memory of a process tree), :mod:`.lower_bound` (one DuckDB scan), :mod:
 pandas implementation of the segment definitions), :mod:`.daily` (one more day of raw data),
 :mod:`.run` (one scale end to end) and :mod:`.report` (JSON, markdown table, plot).
 """
+
+#: The daily run is repeated from the same database and the median reported: runs of the same
+#: code differ by up to 10 s at 1 M customers, more than a change may gain (DECISIONLOG).
+DEFAULT_DAILY_RUNS = 3
