@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,16 +90,38 @@ class DbtProject:
 
 def nodes_from_run_results(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Every model, test, seed ... of a run_results.json with its status and execution time; a
-    node's name is the third part of its unique id, a unit test's ``<model>.<test>``."""
+    node's name is the third part of its unique id, a unit test's ``<model>.<test>``.
+
+    ``started_seconds`` and ``ended_seconds`` place the node in the run: from the start of its
+    compile step to the end of its execute step, in seconds after the first node started (none
+    for a node dbt did not run), so a reader can see which nodes waited and for what.
+    """
+    spans = {result["unique_id"]: _span(result.get("timing") or []) for result in results.get("results", [])}
+    starts = [span[0] for span in spans.values() if span]
+    origin = min(starts) if starts else None
     nodes = []
     for result in results.get("results", []):
         unique_id: str = result["unique_id"]
         parts = unique_id.split(".")
+        span = spans[unique_id]
         nodes.append({
             "unique_id": unique_id,
             "resource_type": parts[0],
             "name": ".".join(parts[2:]) if parts[0] == "unit_test" else parts[2],
             "status": result["status"],
             "execution_time": round(float(result.get("execution_time") or 0.0), 3),
+            "started_seconds": None if not span or origin is None else round(span[0] - origin, 2),
+            "ended_seconds": None if not span or origin is None else round(span[1] - origin, 2),
         })
     return nodes
+
+
+def _span(timing: list[dict[str, Any]]) -> tuple[float, float] | None:
+    """The first start and the last end among a node's timing steps (epoch seconds)."""
+    starts = [_epoch(step["started_at"]) for step in timing if step.get("started_at")]
+    ends = [_epoch(step["completed_at"]) for step in timing if step.get("completed_at")]
+    return (min(starts), max(ends)) if starts and ends else None
+
+
+def _epoch(timestamp: str) -> float:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()

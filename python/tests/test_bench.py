@@ -19,9 +19,9 @@ import duckdb
 
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
-from customer_segments.benchmark.report import markdown
+from customer_segments.benchmark.report import daily_timeline, markdown
 from customer_segments.benchmark.run import BenchOptions, problems, repeated_daily_builds, run_bench
-from customer_segments.dbt_runner import DbtProject
+from customer_segments.dbt_runner import DbtProject, nodes_from_run_results
 from customer_segments.cli import main
 from customer_segments.schema import TABLES
 
@@ -44,6 +44,7 @@ def test_outputs_exist(bench: tuple[BenchOptions, list[dict]]) -> None:
     assert saved["scale"] == SCALE
     table = (options.out / "latest.md").read_text()
     assert f"| {SCALE} |" in table and "Ten slowest models" in table
+    assert f"The daily run at {SCALE} customers (the median of 2 runs): its nodes ran for " in table
     assert f"everything else on the machine while each step ran (other processes, and the kernel threads " \
         f"that write the steps' files to disk): {SCALE}: full build " in table
     assert (options.out / "latest.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -172,3 +173,25 @@ def test_measurement_tells_its_own_cpu_time_from_other_work() -> None:
     # each burns 0.6 s of CPU after Python's start-up (a few hundredths of a second)
     assert 0.6 <= measurement.cpu_seconds < 1.0
     assert measurement.other_cpu_seconds >= 0.5
+
+
+def test_nodes_say_when_they_ran_and_the_report_lists_the_daily_runs_slowest_in_that_order() -> None:
+    def result(uid: str, seconds: float, *timing: tuple[str, str, str]) -> dict:
+        return {"unique_id": uid, "status": "success", "execution_time": seconds,
+                "timing": [{"name": n, "started_at": f"2026-12-04T10:00:{a}Z", "completed_at": f"2026-12-04T10:00:{b}Z"}
+                           for n, a, b in timing]}
+    nodes = nodes_from_run_results({"results": [
+        result("model.p.history", 20.0, ("compile", "05.000", "05.500"), ("execute", "05.500", "25.000")),
+        result("model.p.base", 4.0, ("compile", "01.250", "01.300"), ("execute", "01.300", "05.250")),
+        {"unique_id": "test.p.not_null_x", "status": "skipped", "execution_time": 0, "timing": []},
+    ]})
+    assert [(n["name"], n["started_seconds"], n["ended_seconds"]) for n in nodes] == [
+        ("history", 3.75, 23.75), ("base", 0.0, 4.0), ("not_null_x", None, None)]
+    record = {"scale": 1_000_000, "daily": {"wall_seconds": 40.0, "nodes": nodes, "runs": [{}, {}, {}]}}
+    assert daily_timeline(record) == [
+        "", "The daily run at 1,000,000 customers (the median of 3 runs): its nodes ran for 23.8 s of its 40.0 s "
+        "(the rest is dbt's start-up and parse); its 2 slowest models in the order they started (seconds from "
+        "the first node's start):", "", "| model | started | ended | seconds |", "|---|---:|---:|---:|",
+        "| base | 0.0 | 4.0 | 4.0 |", "| history | 3.8 | 23.8 | 20.0 |"]
+    assert daily_timeline({"scale": 1, "daily": {"nodes": [{**nodes[0], "started_seconds": None,
+                                                            "ended_seconds": None}]}}) == []

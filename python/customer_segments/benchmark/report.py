@@ -134,6 +134,27 @@ def targets(records: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]
     return rows
 
 
+def daily_timeline(record: dict[str, Any], count: int = 10) -> list[str]:
+    """When the daily run's slowest models ran: the nodes of a run wait for their parents and for
+    one of dbt's threads, so a node's own time does not tell what holds the run up. Nothing for a
+    record written before nodes had their start and end."""
+    nodes = [n for n in _get(record, "daily", "nodes") or [] if n.get("ended_seconds") is not None]
+    if not nodes:
+        return []
+    slowest = sorted((n for n in nodes if n["resource_type"] == "model"), key=lambda n: -n["execution_time"])[:count]
+    last = max(n["ended_seconds"] for n in nodes)
+    runs = len(_get(record, "daily", "runs") or []) or 1
+    which = f"the median of {runs} runs" if runs > 1 else "its only run"
+    lines = ["", f"The daily run at {record['scale']:,} customers ({which}): its nodes ran for {last:.1f} s of its "
+             f"{_seconds(_get(record, 'daily', 'wall_seconds'))} (the rest is dbt's start-up and parse); its "
+             f"{len(slowest)} slowest models in the order they started (seconds from the first node's start):",
+             "", "| model | started | ended | seconds |", "|---|---:|---:|---:|"]
+    for node in sorted(slowest, key=lambda n: n["started_seconds"]):
+        lines.append(f"| {node['name']} | {node['started_seconds']:.1f} | {node['ended_seconds']:.1f} "
+                     f"| {node['execution_time']:.1f} |")
+    return lines
+
+
 def markdown(records: list[dict[str, Any]]) -> str:
     records = sorted(records, key=lambda r: r["scale"])
     if not records:
@@ -189,6 +210,7 @@ def markdown(records: list[dict[str, Any]]) -> str:
     lines.append("| *all data and unit tests* | " + " | ".join(
         f"{(_get(r, 'project', 'by_resource_type', 'test', 'seconds') or 0) + (_get(r, 'project', 'by_resource_type', 'unit_test', 'seconds') or 0):.1f}"  # noqa: E501
         for r in records) + " |")
+    lines += daily_timeline(top)
     lines += ["", "Wall times include dbt's start-up and parsing; peak memory is the largest sum of the RSS "
               "of the process tree (dbt or the helper process), sampled every 0.1 s with psutil (for the "
               "lower bound and the peer, or their own high-water mark VmHWM if higher). "
