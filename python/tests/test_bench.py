@@ -12,17 +12,16 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import psutil
 import pytest
-
-import duckdb
 
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
 from customer_segments.benchmark.report import daily_timeline, markdown
 from customer_segments.benchmark.run import BenchOptions, problems, repeated_daily_builds, run_bench
-from customer_segments.dbt_runner import DbtProject, nodes_from_run_results
 from customer_segments.cli import main
+from customer_segments.dbt_runner import DbtProject, nodes_from_run_results
 from customer_segments.schema import TABLES
 
 SCALE = 300
@@ -187,7 +186,7 @@ def test_nodes_say_when_they_ran_and_the_report_lists_the_daily_runs_slowest_in_
     ]})
     assert [(n["name"], n["started_seconds"], n["ended_seconds"]) for n in nodes] == [
         ("history", 3.75, 23.75), ("base", 0.0, 4.0), ("not_null_x", None, None)]
-    record = {"scale": 1_000_000, "daily": {"wall_seconds": 40.0, "nodes": nodes, "runs": [{}, {}, {}]}}
+    record = {"scale": 1_000_000, "daily": {"wall_seconds": 40.0, "nodes": nodes, "runs": [{"wall_seconds": 40.0}] * 3}}
     assert daily_timeline(record) == [
         "", "The daily run at 1,000,000 customers (the median of 3 runs): its nodes ran for 23.8 s of its 40.0 s "
         "(the rest is dbt's start-up and parse); its 2 slowest models in the order they started (seconds from "

@@ -143,7 +143,7 @@ def daily_timeline(record: dict[str, Any], count: int = 10) -> list[str]:
         return []
     slowest = sorted((n for n in nodes if n["resource_type"] == "model"), key=lambda n: -n["execution_time"])[:count]
     last = max(n["ended_seconds"] for n in nodes)
-    runs = len(_get(record, "daily", "runs") or []) or 1
+    runs = len(daily_runs(record)) or 1
     which = f"the median of {runs} runs" if runs > 1 else "its only run"
     lines = ["", f"The daily run at {record['scale']:,} customers ({which}): its nodes ran for {last:.1f} s of its "
              f"{_seconds(_get(record, 'daily', 'wall_seconds'))} (the rest is dbt's start-up and parse); its "

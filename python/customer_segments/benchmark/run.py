@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 import psutil
 
-from . import DEFAULT_DAILY_RUNS
 from ..dbt_runner import DbtProject, duckdb_settings, nodes_from_run_results
+from . import DEFAULT_DAILY_RUNS
 from .cache import cached_raw_data
 from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
