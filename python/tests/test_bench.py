@@ -18,7 +18,7 @@ import pytest
 
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
-from customer_segments.benchmark.report import daily_timeline, markdown
+from customer_segments.benchmark.report import daily_timeline, floors, markdown
 from customer_segments.benchmark.run import BenchOptions, problems, repeated_daily_builds, run_bench
 from customer_segments.cli import main
 from customer_segments.dbt_runner import DbtProject, nodes_from_run_results
@@ -194,3 +194,30 @@ def test_nodes_say_when_they_ran_and_the_report_lists_the_daily_runs_slowest_in_
         "| base | 0.0 | 4.0 | 4.0 |", "| history | 3.8 | 23.8 | 20.0 |"]
     assert daily_timeline({"scale": 1, "daily": {"nodes": [{**nodes[0], "started_seconds": None,
                                                             "ended_seconds": None}]}}) == []
+
+
+def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_largest_scales_steps() -> None:
+    def record(scale: int, full: float, lower: float, peer: float, daily: float, status: int = 0) -> dict:
+        return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
+                "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
+                "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
+                            "duckdb_memory_limit": "7GB"},
+                "project": {"returncode": status, "failed": [], "wall_seconds": full},
+                "lower_bound": {"wall_seconds": lower}, "peer": {"returncode": 0, "wall_seconds": peer},
+                "daily": {"returncode": 0, "failed": [], "wall_seconds": daily}}
+    small, top = record(10_000, 46.5, 0.5, 1.4, 25.6), record(1_000_000, 345.5, 8.1, 91.5, 131.4)
+    # 46.5 / 8.1 = 5.7x against at most 5x; 91.5 / 46.5 = 2.0x against at least 3x; 25.6 / 345.5 = 7.4 %
+    assert floors([top, small]) == ["–", "–", "5.7× (out of reach)", "2.0× (out of reach)",
+                                    "7.4 % (within reach)", "–"]
+    table = markdown([top, small])
+    assert "| met | floor: the build and daily run as fast as at 10,000 customers |" in table
+    assert "| 42.7× | **no** | 5.7× (out of reach) |" in table
+    assert "| 0.26× | **no** | 2.0× (out of reach) |" in table
+    assert "The floor puts the project's full build and daily run at 10,000 customers (100,000 raw rows)" in table
+    # a faster smallest build brings targets within reach; 34.6 s is 10.01 %, not under 10 %
+    assert floors([record(10_000, 25.0, 0.5, 1.4, 34.6), top])[2:5] == [
+        "3.1× (within reach)", "3.7× (within reach)", "10.0 % (out of reach)"]
+    # a smallest build that failed is no floor; one scale has none
+    assert floors([record(10_000, 20.0, 0.5, 1.4, 25.6, status=1), top])[2:4] == ["–", "–"]
+    assert floors([top]) == ["–"] * 6
+    assert "The floor puts" not in markdown([top])
