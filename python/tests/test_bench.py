@@ -18,7 +18,7 @@ import pytest
 
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
-from customer_segments.benchmark.report import daily_timeline, floors, markdown
+from customer_segments.benchmark.report import daily_timeline, markdown, targets
 from customer_segments.benchmark.run import BenchOptions, problems, repeated_daily_builds, run_bench
 from customer_segments.cli import main
 from customer_segments.dbt_runner import DbtProject, nodes_from_run_results
@@ -205,6 +205,8 @@ def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_larg
                 "project": {"returncode": status, "failed": [], "wall_seconds": full},
                 "lower_bound": {"wall_seconds": lower}, "peer": {"returncode": 0, "wall_seconds": peer},
                 "daily": {"returncode": 0, "failed": [], "wall_seconds": daily}}
+    def floors(records: list[dict]) -> list[str]:
+        return [target.floor for target in targets(records)]
     small, top = record(10_000, 46.5, 0.5, 1.4, 25.6), record(1_000_000, 345.5, 8.1, 91.5, 131.4)
     # 46.5 / 8.1 = 5.7x against at most 5x; 91.5 / 46.5 = 2.0x against at least 3x; 25.6 / 345.5 = 7.4 %
     assert floors([top, small]) == ["–", "–", "5.7× (out of reach)", "2.0× (out of reach)",
@@ -221,3 +223,8 @@ def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_larg
     assert floors([record(10_000, 20.0, 0.5, 1.4, 25.6, status=1), top])[2:4] == ["–", "–"]
     assert floors([top]) == ["–"] * 6
     assert "The floor puts" not in markdown([top])
+    # a peer out of memory meets its target and has no floor; a failed build meets no time target
+    top["peer"] = {"returncode": 1, "out_of_memory": True}
+    top["project"].update(returncode=1, failed=[{"unique_id": "model.p.m", "status": "error"}])
+    assert [tuple(t)[1:] for t in targets([top, small])][2:4] == [
+        ("42.7× (incomplete: 1 failed)", False, "5.7× (out of reach)"), ("peer out of memory", True, "–")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Issue 7's targets, judged at the largest scale of the run (1 M customers in the full run).
 TARGET_FULL_BUILD_SECONDS = 600.0
@@ -98,74 +98,88 @@ def growth_exponent(records: list[dict[str, Any]], *keys: str) -> float | None:
     return math.log(t2 / t1) / math.log(n2 / n1)
 
 
+class Target(NamedTuple):
+    """One row of the targets table."""
+
+    name: str
+    measured: str
+    met: bool | None
+    #: the same figure with the project's own steps as at the smallest scale (``floor_steps``)
+    floor: str = "–"
+
+
+def _lower_bound_met(full: float | None, lower: float | None) -> bool | None:
+    return None if not (full and lower) else full / lower <= TARGET_LOWER_BOUND_RATIO
+
+
+def _peer_met(peer: float | None, full: float | None) -> bool | None:
+    return None if not (peer and full) else peer / full >= TARGET_PEER_SPEEDUP
+
+
+def _daily_met(daily: float | None, full: float | None) -> bool | None:
+    return None if not (daily and full) else daily / full < TARGET_DAILY_SHARE
+
+
 def _floor(text: str, reachable: bool | None) -> str:
     return "–" if reachable is None else f"{text} ({'within' if reachable else 'out of'} reach)"
 
 
-def floors(records: list[dict[str, Any]]) -> list[str]:
-    """For each target of ``targets``, the same figure with the project's own steps (its full build and
-    daily run) taking only as long as at the smallest scale of the run, the other steps (lower bound,
-    peer) as at the largest. A larger scale does not make the same nodes faster, so a target this
-    misses cannot be met by faster models: what a small scale costs is mostly dbt's start-up, parse
-    and per-node work (300 customers took as long as 10 000: DECISIONLOG, twenty-second pass). '–'
-    where the figure is not a time ratio, or the run has one scale."""
+def floor_steps(records: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+    """The full build's and the daily run's wall times at the smallest scale of the run, which the
+    targets' floor puts in place of the largest scale's (the lower bound and the peer stay as
+    measured there). The same nodes do not run faster on more data, so a target the floor misses
+    cannot be met by faster models: what a small scale costs is mostly dbt's start-up, parse and
+    per-node work (300 customers took as long as 10 000: DECISIONLOG, twenty-second pass). None
+    for a step that failed there, and both None when the run has one scale."""
     if len({r["scale"] for r in records}) < 2:
-        return ["–"] * 6
-    top = max(records, key=lambda r: r["scale"])
+        return None, None
     small = min(records, key=lambda r: r["scale"])
-    full = _get(top, "project", "wall_seconds")
-    small_full = _get(small, "project", "wall_seconds") if build_status(small.get("project")) == "ok" else None
-    small_daily = _get(small, "daily", "wall_seconds") if build_status(small.get("daily")) == "ok" else None
-    lower = _get(top, "lower_bound", "wall_seconds")
-    peer = _get(top, "peer", "wall_seconds") if _get(top, "peer", "returncode") == 0 else None
-    # the same comparisons as the targets' (targets below)
-    return [
-        "–",
-        "–",
-        _floor(_ratio(small_full, lower),
-               None if not (small_full and lower) else small_full / lower <= TARGET_LOWER_BOUND_RATIO),
-        _floor(_ratio(peer, small_full),
-               None if not (peer and small_full) else peer / small_full >= TARGET_PEER_SPEEDUP),
-        _floor("–" if not (small_daily and full) else f"{100 * small_daily / full:.1f} %",
-               None if not (small_daily and full) else small_daily / full < TARGET_DAILY_SHARE),
-        "–",
-    ]
+    full = _get(small, "project", "wall_seconds") if build_status(small.get("project")) == "ok" else None
+    daily = _get(small, "daily", "wall_seconds") if build_status(small.get("daily")) == "ok" else None
+    return full, daily
 
 
-def targets(records: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
-    """(target, measured, met) at the largest scale of the run."""
+def targets(records: list[dict[str, Any]]) -> list[Target]:
+    """The issue's targets at the largest scale of the run, with the floor of the time ratios."""
     if not records:
         return []
     top = max(records, key=lambda r: r["scale"])
     full = _get(top, "project", "wall_seconds")
     peak = _get(top, "project", "peak_rss_mib")
     lower = _get(top, "lower_bound", "wall_seconds")
-    peer = _get(top, "peer", "wall_seconds")
-    peer_ok = _get(top, "peer", "returncode") == 0
+    peer = _get(top, "peer", "wall_seconds") if _get(top, "peer", "returncode") == 0 else None
+    out_of_memory = bool(_get(top, "peer", "out_of_memory"))
     daily = _get(top, "daily", "wall_seconds")
     k = growth_exponent(records, "project", "wall_seconds")
+    small_full, small_daily = floor_steps(records)
     scale = f"{top['scale']:,} customers"
     # a build that did not complete cannot meet a time target, however fast it failed
     complete = build_status(top.get("project")) == "ok"
     incomplete = "" if complete else f" (incomplete: {build_status(top.get('project'))})"
-    rows: list[tuple[str, str, bool | None]] = [
-        (f"full build incl. tests ≤ 10 min ({scale})", _seconds(full) + incomplete,
-         None if full is None else complete and full <= TARGET_FULL_BUILD_SECONDS),
-        (f"peak memory < 8 GiB ({scale})", _mib(peak), None if peak is None else peak < TARGET_PEAK_MIB),
-        ("full build ≤ 5× the lower bound", _ratio(full, lower) + incomplete,
-         None if not (full and lower) else complete and full / lower <= TARGET_LOWER_BOUND_RATIO),
-        ("≥ 3× faster than the pandas peer (or the peer runs out of memory)",
-         "peer out of memory" if _get(top, "peer", "out_of_memory") else _ratio(peer, full),
-         True if _get(top, "peer", "out_of_memory") else
-         (None if not (peer_ok and full and peer) else complete and peer / full >= TARGET_PEER_SPEEDUP)),
-        ("daily incremental build < 10 % of the full build",
-         "–" if not (daily and full) else f"{100 * daily / full:.0f} %" + daily_spread(top, full),
-         None if not (daily and full) else daily / full < TARGET_DAILY_SHARE),
-        ("time grows no faster than linearly (largest two scales)",
-         "–" if k is None else f"time ∝ customers^{k:.2f}" + incomplete,
-         None if k is None else complete and k <= TARGET_GROWTH_EXPONENT),
+
+    def if_complete(met: bool | None) -> bool | None:
+        return None if met is None else complete and met
+
+    return [
+        Target(f"full build incl. tests ≤ 10 min ({scale})", _seconds(full) + incomplete,
+               None if full is None else complete and full <= TARGET_FULL_BUILD_SECONDS),
+        Target(f"peak memory < 8 GiB ({scale})", _mib(peak), None if peak is None else peak < TARGET_PEAK_MIB),
+        Target("full build ≤ 5× the lower bound", _ratio(full, lower) + incomplete,
+               if_complete(_lower_bound_met(full, lower)),
+               _floor(_ratio(small_full, lower), _lower_bound_met(small_full, lower))),
+        Target("≥ 3× faster than the pandas peer (or the peer runs out of memory)",
+               "peer out of memory" if out_of_memory else _ratio(peer, full),
+               True if out_of_memory else if_complete(_peer_met(peer, full)),
+               _floor(_ratio(peer, small_full), _peer_met(peer, small_full))),
+        Target("daily incremental build < 10 % of the full build",
+               "–" if not (daily and full) else f"{100 * daily / full:.0f} %" + daily_spread(top, full),
+               _daily_met(daily, full),
+               _floor("–" if not (small_daily and full) else f"{100 * small_daily / full:.1f} %",
+                      _daily_met(small_daily, full))),
+        Target("time grows no faster than linearly (largest two scales)",
+               "–" if k is None else f"time ∝ customers^{k:.2f}" + incomplete,
+               None if k is None else complete and k <= TARGET_GROWTH_EXPONENT),
     ]
-    return rows
 
 
 def daily_timeline(record: dict[str, Any], count: int = 10) -> list[str]:
@@ -230,9 +244,9 @@ def markdown(records: list[dict[str, Any]]) -> str:
     lines += ["", "Targets (issue 7), at the largest scale of this run:", "",
               f"| target | measured | met | floor: the build and daily run as fast as at {small:,} customers |",
               "|---|---:|:---:|---:|"]
-    for (target, measured, met), floor in zip(targets(records), floors(records)):
-        lines.append(f"| {target} | {measured} | {'–' if met is None else ('yes' if met else '**no**')} "
-                     f"| {floor} |")
+    for target in targets(records):
+        met = "–" if target.met is None else ("yes" if target.met else "**no**")
+        lines.append(f"| {target.name} | {target.measured} | {met} | {target.floor} |")
     if len(records) > 1:
         lines += ["", f"The floor puts the project's full build and daily run at {small:,} customers "
                   f"({sum(records[0]['raw']['rows'].values()):,} raw rows) in place of those at the largest "
