@@ -211,10 +211,11 @@ loaded_since as {{ materialized_if_incremental() }} (
     the events' select: 9.5 s that way in one run, 7.4-8.3 s this way in three) -#}
 held_of_changed_keys as {{ materialized_if_incremental() }} (
 
-    select * from {{ this }} as held
-    where {{ version_group('held.' ~ key_column) }} in (
-        select {{ version_group(clean_text(key_column)) }} from loaded_since
-    )
+    {{ rows_of_keys(
+        this,
+        version_group('held.' ~ key_column),
+        'select ' ~ version_group(clean_text(key_column)) ~ ' from loaded_since'
+    ) | indent(4) }}
 
 ),
 
@@ -261,4 +262,31 @@ scoped as {{ not_materialized() }} (
     {{ date_expression }} between
     cast('{{ var("history_rebuild_from") or "9999-12-31" }}' as date)
     and cast('{{ var("history_rebuild_to") or "9999-12-31" }}' as date)
+{%- endmacro %}
+
+
+{#- The rows of a relation whose key (key_expression, on alias held) is among the values a one-column
+    select returns. DuckDB reads the key alone to find the matching rows' row ids, then the whole
+    rows of those ids: in one step it read every column of every row of the model (1 M customers,
+    base_app__events: 50.6 M rows for 0.42 M; the model's incremental select 5.7-7.3 s against
+    3.3 s). -#}
+{% macro rows_of_keys(relation, key_expression, keys_select) -%}
+    {{ return(adapter.dispatch('rows_of_keys', 'customer_segments')(relation, key_expression, keys_select)) }}
+{%- endmacro %}
+
+{% macro default__rows_of_keys(relation, key_expression, keys_select) -%}
+select * from {{ relation }} as held
+    where {{ key_expression }} in (
+        {{ keys_select }}
+    )
+{%- endmacro %}
+
+{% macro duckdb__rows_of_keys(relation, key_expression, keys_select) -%}
+select * from {{ relation }}
+    where rowid in (
+        select held.rowid from {{ relation }} as held
+        where {{ key_expression }} in (
+            {{ keys_select }}
+        )
+    )
 {%- endmacro %}
