@@ -19,9 +19,9 @@ import pytest
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
 from customer_segments.benchmark.report import daily_timeline, markdown, targets
-from customer_segments.benchmark.run import BenchOptions, problems, repeated_daily_builds, run_bench
+from customer_segments.benchmark.run import BenchOptions, code_version, problems, repeated_daily_builds, run_bench
 from customer_segments.cli import main
-from customer_segments.dbt_runner import DbtProject, nodes_from_run_results
+from customer_segments.dbt_runner import PROJECT_DIR, DbtProject, nodes_from_run_results
 from customer_segments.schema import TABLES
 
 SCALE = 300
@@ -49,6 +49,13 @@ def test_outputs_exist(bench: tuple[BenchOptions, list[dict]]) -> None:
     assert (options.out / "latest.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (options.cache / f"{SCALE}-7" / "generated.json").exists()
     assert not (options.work / f"{SCALE}-7").exists(), "the throw-away databases are deleted"
+    # the record names the code it measured (None only outside a git checkout, as from an archive)
+    head = subprocess.run(["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode == 0:
+        assert record["code"]["commit"] == head.stdout.strip()
+    else:
+        assert record["code"] is None
+    assert record["machine"]["dbt_core"].startswith("1.11.")
 
 
 def test_every_step_was_measured(bench: tuple[BenchOptions, list[dict]]) -> None:
@@ -228,3 +235,47 @@ def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_larg
     top["project"].update(returncode=1, failed=[{"unique_id": "model.p.m", "status": "error"}])
     assert [tuple(t)[1:] for t in targets([top, small])][2:4] == [
         ("42.7× (incomplete: 1 failed)", False, "5.7× (out of reach)"), ("peer out of memory", True, "–")]
+
+
+def test_code_version_names_the_commit_and_whether_the_project_differed_from_it(tmp_path: Path) -> None:
+    assert code_version(tmp_path) is None, "not a git checkout"
+    repo = tmp_path / "repo"
+    (repo / "models").mkdir(parents=True)
+    (repo / "models" / "m.sql").write_text("select 1\n")
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "first")
+    head = git("rev-parse", "HEAD")
+    assert code_version(repo, repo / "bench" / "results") == {"commit": head, "uncommitted_changes": False}
+    (repo / "bench" / "results").mkdir(parents=True)
+    (repo / "bench" / "results" / "latest.md").write_text("written by the run itself\n")
+    assert code_version(repo, repo / "bench" / "results")["uncommitted_changes"] is False
+    assert code_version(repo)["uncommitted_changes"] is True, "without the results folder it counts"
+    (repo / "bench" / "results" / "latest.md").unlink()
+    (repo / "models" / "m.sql").write_text("select 2\n")
+    assert code_version(repo, repo / "bench" / "results") == {"commit": head, "uncommitted_changes": True}
+
+
+def test_the_table_names_the_dbt_versions_and_the_commit_it_measured() -> None:
+    def record(scale: int, commit: str | None, dirty: bool = False) -> dict:
+        return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
+                "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
+                "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2.0.0", "duckdb_threads": "2",
+                            "duckdb_memory_limit": "7GB", "dbt_core": "1.11.16", "dbt_duckdb": "1.11.1"},
+                "code": {"commit": commit, "uncommitted_changes": dirty} if commit else None,
+                "project": {"returncode": 0, "failed": [], "wall_seconds": 10.0}}
+    a, b = "89b6cc5" + "0" * 33, "e930b4f" + "1" * 33
+    first_line = markdown([record(10, a), record(100, a)]).splitlines()[0]
+    assert first_line.endswith("seed 42; dbt-core 1.11.16 with dbt-duckdb 1.11.1; "
+                               "project at commit `89b6cc500000`.")
+    first_line = markdown([record(10, a), record(1_000, b, dirty=True)]).splitlines()[0]
+    assert first_line.endswith("project at commit `89b6cc500000` (10 customers), "
+                               "`e930b4f11111` with uncommitted changes (1,000 customers).")
+    # a record from before the fields were kept (the older JSON in bench/results) says nothing
+    old = record(10, None)
+    del old["code"], old["machine"]["dbt_core"], old["machine"]["dbt_duckdb"]
+    assert markdown([old]).splitlines()[0].endswith("events per customer, seed 42.")

@@ -203,6 +203,26 @@ def daily_timeline(record: dict[str, Any], count: int = 10) -> list[str]:
     return lines
 
 
+def _code_versions(records: list[dict[str, Any]]) -> str:
+    """'; dbt-core 1.11.16 with dbt-duckdb 1.11.1; project at commit 89b6cc5b0c1d' for the records
+    that say (records of runs before these fields were kept say nothing, so old reports rebuild
+    unchanged); a commit per scale where the scales were measured on different code."""
+    parts = []
+    m = records[0]["machine"]
+    if m.get("dbt_core"):
+        parts.append(f"dbt-core {m['dbt_core']} with dbt-duckdb {m.get('dbt_duckdb') or 'unknown'}")
+    commits = {}
+    for r in records:
+        if r.get("code"):
+            dirty = " with uncommitted changes" if r["code"]["uncommitted_changes"] else ""
+            commits.setdefault(f"`{r['code']['commit'][:12]}`{dirty}", []).append(f"{r['scale']:,}")
+    if len(commits) == 1:
+        parts.append(f"project at commit {next(iter(commits))}")
+    elif commits:
+        parts.append("project at commit " + ", ".join(f"{c} ({', '.join(s)} customers)" for c, s in commits.items()))
+    return "".join(f"; {p}" for p in parts)
+
+
 def markdown(records: list[dict[str, Any]]) -> str:
     records = sorted(records, key=lambda r: r["scale"])
     if not records:
@@ -213,7 +233,7 @@ def markdown(records: list[dict[str, Any]]) -> str:
         + f" UTC on {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']:g} GiB "
         f"(DuckDB {m['duckdb']}, threads {m['duckdb_threads']}, memory_limit {m['duckdb_memory_limit']}); "
         f"{records[0]['raw']['orders_per_customer']:g} orders and {records[0]['raw']['events_per_customer']:g} "
-        "events per customer, seed " + str(records[0]["seed"]) + ".",
+        "events per customer, seed " + str(records[0]["seed"]) + _code_versions(records) + ".",
         "",
         "| customers | raw rows | project: full `dbt build` | peak memory | lower bound | peer (pandas) "
         "| peer memory | project ÷ lower bound | peer ÷ project | labels agree | daily incremental "

@@ -6,15 +6,17 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import psutil
 
-from ..dbt_runner import DbtProject, duckdb_settings, nodes_from_run_results
+from ..dbt_runner import PROJECT_DIR, DbtProject, duckdb_settings, nodes_from_run_results
 from . import DEFAULT_DAILY_RUNS
 from .cache import cached_raw_data
 from .daily import append_day
@@ -58,11 +60,39 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
+        "dbt_core": _installed_version("dbt-core"),
+        "dbt_duckdb": _installed_version("dbt-duckdb"),
         "duckdb_threads": duckdb_settings()["threads"],
         "duckdb_memory_limit": duckdb_settings()["memory_limit"],
         # other work on the machine slows every step alike; the load tells how quiet it was
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def code_version(directory: Path = PROJECT_DIR, results: Path | None = None) -> dict[str, Any] | None:
+    """The commit the measured project was checked out at, and whether its files differed from it
+    (a tracked file changed, or a file git does not ignore added), so that figures quoted in README
+    can be traced to one version of the models. The results folder does not count: the run writes
+    there itself. None outside a git checkout (an unpacked archive) or where git is missing."""
+    pathspec = [str(directory)]
+    if results is not None and results.resolve().is_relative_to(directory.resolve()):
+        pathspec.append(f":(exclude){results.resolve()}")
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(directory), *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    try:
+        return {"commit": git("rev-parse", "HEAD"),
+                "uncommitted_changes": bool(git("status", "--porcelain", "--", *pathspec))}
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 
 def _measurement(m: Measurement) -> dict[str, Any]:
@@ -207,7 +237,7 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
     work.mkdir(parents=True)
     record: dict[str, Any] = {
         "scale": customers, "seed": options.seed, "started_at": started_at.isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": machine(), "code": code_version(results=options.out),
         "raw": {"path": str(raw.path), "rows": raw.rows, "bytes": raw.bytes,
                 "generate_seconds": raw.generate_seconds, "from_cache": raw.generate_seconds is None,
                 "orders_per_customer": raw.config.orders_per_customer,
