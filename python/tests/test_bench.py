@@ -60,13 +60,20 @@ def test_outputs_exist(bench: tuple[BenchOptions, list[dict]]) -> None:
 
 def test_every_step_was_measured(bench: tuple[BenchOptions, list[dict]]) -> None:
     (record,) = bench[1]
-    for step in ("project", "lower_bound", "peer", "daily"):
+    for step in ("project", "lower_bound", "peer", "peer_scope", "daily"):
         assert record[step]["returncode"] == 0, step
         assert record[step]["wall_seconds"] > 0 and record[step]["peak_rss_mib"] > 0, step
         assert record[step]["cpu_seconds"] > 0 and record[step]["other_cpu_seconds"] >= 0, step
     assert len(record["project"]["slowest_models"]) == 10
     assert {"model", "test", "unit_test"} <= set(record["project"]["by_resource_type"])
     assert record["lower_bound"]["rows"] == record["raw"]["rows"], "the lower bound reads every raw row"
+    # the like-for-like build: the peer's three marts, everything upstream of them, and their tests
+    scope = {n["name"] for n in record["peer_scope"]["nodes"] if n["resource_type"] == "model"}
+    full = {n["name"] for n in record["project"]["nodes"] if n["resource_type"] == "model"}
+    assert set(run.PEER_SCOPE_MARTS) | {"stg_shop__orders", "int_as_of_date_resolved"} <= scope < full
+    assert not scope & {"customer_tags", "customer_segment_history", "rejected_rows"}
+    assert {"model", "test", "unit_test"} <= set(record["peer_scope"]["by_resource_type"])
+    assert not record["peer_scope"]["failed"] and not record["peer_scope"]["skipped"]
     assert record["daily"]["new_rows"]["orders"] > 0 and record["daily"]["refunded_order_id"]
     runs = record["daily"]["runs"]
     assert len(runs) == 2 and all(run["returncode"] == 0 and not run["failed"] for run in runs)
@@ -105,7 +112,7 @@ def test_each_daily_run_starts_from_the_database_the_full_build_left(
 def test_a_failed_repeat_of_the_daily_run_is_a_problem_and_the_table_shows_the_spread() -> None:
     runs = [{"wall_seconds": w, "returncode": rc, "failed": []} for w, rc in ((130.5, 0), (141.9, 1), (135.0, 0))]
     record = {"scale": 1_000_000, "project": {"returncode": 0, "failed": []}, "lower_bound": {}, "peer": {},
-              "daily": {**runs[2], "runs": runs}}
+              "peer_scope": {}, "daily": {**runs[2], "runs": runs}}
     (problem,) = problems(record)
     assert problem == "1,000,000: daily (run 2 of 3) dbt build did not pass (1)"
     record = {**record, "started_at": "2026-12-04T12:00:00", "raw": {"rows": {"orders": 1}}, "seed": 42,
@@ -124,18 +131,27 @@ def test_peer_agrees_with_the_marts(bench: tuple[BenchOptions, list[dict]]) -> N
     assert comparison["customers"] > 0
     assert comparison["agreement"] == 1.0, comparison["first_differences"]
     assert comparison["in_marts"] == comparison["in_peer"] == comparison["customers"]
+    assert record["peer_scope"]["comparison"] == comparison, "the marts built alone give the same labels"
 
 
 def test_problems_are_reported_loudly() -> None:
     record = {"scale": 1, "project": {"returncode": 0, "failed": []}, "lower_bound": {}, "daily": {},
-              "peer": {"returncode": 0, "comparison": {"agreement": 0.99, "first_differences": [{"k": "C1"}]}}}
+              "peer": {"returncode": 0, "comparison": {"agreement": 0.99, "first_differences": [{"k": "C1"}]}},
+              "peer_scope": {"returncode": 0, "failed": []}}
     (problem,) = problems(record)
-    assert "99.0000 %" in problem
+    assert "agree with the marts of the full build for only 99.0000 %" in problem
+    record["peer"]["comparison"]["agreement"] = 1.0
+    record["peer_scope"] = {"returncode": 1, "failed": [{"unique_id": "model.p.customer_rfm", "status": "error"}],
+                            "comparison": {"agreement": 0.5, "first_differences": []}}
+    assert problems(record) == [
+        "1: peer's marts only dbt build did not pass (model.p.customer_rfm)",
+        "1: the peer's labels agree with the marts of the build of the peer's marts only for only 50.0000 % of "
+        "customers; first differences: []"]
 
 
 def test_a_cut_short_run_names_the_steps_it_did_not_measure() -> None:
     (problem,) = problems({"scale": 1, "project": {"returncode": 0, "failed": []}, "peer": {"returncode": 0}})
-    assert problem == "1: not measured (run cut short?): lower_bound, daily"
+    assert problem == "1: not measured (run cut short?): lower_bound, peer_scope, daily"
 
 
 def test_lower_bound_touches_every_raw_column(tmp_path: Path) -> None:
@@ -279,3 +295,32 @@ def test_the_table_names_the_dbt_versions_and_the_commit_it_measured() -> None:
     old = record(10, None)
     del old["code"], old["machine"]["dbt_core"], old["machine"]["dbt_duckdb"]
     assert markdown([old]).splitlines()[0].endswith("events per customer, seed 42.")
+
+
+def test_the_like_for_like_table_sets_the_peer_against_a_build_of_its_three_marts() -> None:
+    def record(scale: int, peer: float, scope: float | None) -> dict:
+        counts = {"model": {"count": 19}, "seed": {"count": 7}, "test": {"count": 148}, "unit_test": {"count": 14}}
+        return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
+                "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
+                "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
+                            "duckdb_memory_limit": "7GB"},
+                "project": {"returncode": 0, "failed": [], "wall_seconds": 400.0},
+                "peer": {"returncode": 0, "wall_seconds": peer},
+                "peer_scope": None if scope is None else {
+                    "returncode": 0, "failed": [], "wall_seconds": scope, "peak_rss_mib": 2048.0,
+                    "by_resource_type": counts, "comparison": {"agreement": 1.0, "customers": scale},
+                    "dbt_args": ["build", "--select", "+customer_rfm", "+customer_lifecycle"]}}
+    small, top = record(10_000, 1.6, 24.0), record(1_000_000, 114.0, 228.0)
+    table = markdown([top, small])
+    assert "in a database of its own (`dbt build --select +customer_rfm +customer_lifecycle`):" in table
+    assert "| 1,000,000 | 19 models, 7 seeds, 148 data tests, 14 unit tests | 3.8 min | 2.00 GiB | 0.50× " \
+        "| 100.00 % of 1,000,000 |" in table
+    # 114 / 24 = 4.75x: were the build as fast at 1 M as at 10 k, the peer would take 4.8x its time
+    assert "Its floor at 1,000,000 customers, this build as fast as at 10,000: the peer would take 4.8× its " \
+        "time, within reach of 3×." in table
+    assert "out of reach of 3×" in markdown([record(1_000_000, 114.0, 228.0), record(10_000, 1.6, 40.0)])
+    # a failed build gives no ratio; one scale gives no floor; records from before the step say nothing
+    top["peer_scope"].update(returncode=1, failed=[{"unique_id": "model.p.m", "status": "error"}])
+    assert "| 3.8 min (1 failed) | 2.00 GiB | – |" in markdown([top])
+    assert "Its floor" not in markdown([top])
+    assert "Like for like" not in markdown([record(10_000, 1.6, None), record(100_000, 9.0, None)])

@@ -15,7 +15,8 @@ TARGET_DAILY_SHARE = 0.10
 TARGET_GROWTH_EXPONENT = 1.0  # time ~ customers^k, k <= 1 from 100 k to 1 M
 
 #: The measured steps of a record (its keys, in the order they run), as the report names them.
-STEP_LABELS = (("project", "full build"), ("lower_bound", "lower bound"), ("peer", "peer"), ("daily", "daily"))
+STEP_LABELS = (("project", "full build"), ("lower_bound", "lower bound"), ("peer", "peer"),
+               ("peer_scope", "build of the peer's marts only"), ("daily", "daily"))
 
 
 def _get(record: dict[str, Any], *keys: str) -> Any:
@@ -203,6 +204,49 @@ def daily_timeline(record: dict[str, Any], count: int = 10) -> list[str]:
     return lines
 
 
+def _nodes(build: dict[str, Any] | None) -> str:
+    """'19 models, 7 seeds, 148 data tests, 14 unit tests' from a build's node counts."""
+    names = (("model", "models"), ("seed", "seeds"), ("test", "data tests"), ("unit_test", "unit tests"))
+    counts = _get(build or {}, "by_resource_type") or {}
+    return ", ".join(f"{counts[kind]['count']} {name}" for kind, name in names if kind in counts) or "–"
+
+
+def peer_scope_lines(records: list[dict[str, Any]]) -> list[str]:
+    """The like-for-like comparison: the peer against a build of only the three marts it computes
+    (run.PEER_SCOPE_ARGS), with its floor at the largest scale as the targets' floor is taken.
+    Nothing for records measured before the step existed."""
+    measured = [r for r in records if r.get("peer_scope")]
+    if not measured:
+        return []
+    top = max(measured, key=lambda r: r["scale"])
+    command = " ".join(a if a.startswith("-") or " " not in a else f"'{a}'" for a in top["peer_scope"]["dbt_args"])
+    lines = ["", "Like for like (not one of the issue's targets, which take the full build): the peer computes three "
+             "marts; the project building only those and everything upstream of them, with the tests of those "
+             f"nodes, in a database of its own (`dbt {command}`):", "",
+             "| customers | nodes | build | peak memory | peer ÷ this build | labels agree |",
+             "|---:|---|---:|---:|---:|---:|"]
+    for r in measured:
+        build = r["peer_scope"]
+        status = build_status(build)
+        wall = build.get("wall_seconds")
+        peer_ok = _get(r, "peer", "returncode") == 0
+        comparison = build.get("comparison")
+        lines.append("| " + " | ".join([
+            f"{r['scale']:,}", _nodes(build), _seconds(wall) + ("" if status == "ok" else f" ({status})"),
+            _mib(build.get("peak_rss_mib")),
+            _ratio(_get(r, "peer", "wall_seconds"), wall) if peer_ok and status == "ok" else "–",
+            "–" if not comparison else f"{100 * comparison['agreement']:.2f} % of {comparison['customers']:,}",
+        ]) + " |")
+    small = min(measured, key=lambda r: r["scale"])
+    peer = _get(top, "peer", "wall_seconds") if _get(top, "peer", "returncode") == 0 else None
+    if small is not top and build_status(small["peer_scope"]) == "ok" and peer:
+        small_wall = small["peer_scope"]["wall_seconds"]
+        lines += ["", f"Its floor at {top['scale']:,} customers, this build as fast as at {small['scale']:,}: the "
+                  f"peer would take {_ratio(peer, small_wall)} its time, "
+                  f"{'within' if _peer_met(peer, small_wall) else 'out of'} reach of 3×."]
+    return lines
+
+
 def _code_versions(records: list[dict[str, Any]]) -> str:
     """'; dbt-core 1.11.16 with dbt-duckdb 1.11.1; project at commit 89b6cc5b0c1d' for the records
     that say (records of runs before these fields were kept say nothing, so old reports rebuild
@@ -275,6 +319,7 @@ def markdown(records: list[dict[str, Any]]) -> str:
                   "be met by making the models faster: at a small scale the time is mostly dbt's start-up, "
                   "parse and per-node work, which only fewer nodes or a faster dbt would lower."]
 
+    lines += peer_scope_lines(records)
     lines += ["", "Ten slowest models of the full build (seconds):", ""]
     header = "| model | " + " | ".join(f"{r['scale']:,}" for r in records) + " |"
     lines += [header, "|---|" + "---:|" * len(records)]
@@ -330,6 +375,7 @@ def plot(records: list[dict[str, Any]], path: Path) -> None:
     series = [
         ("project: full dbt build", ("project", "wall_seconds"), "o-"),
         ("project: daily incremental build", ("daily", "wall_seconds"), "s--"),
+        ("project: only the peer's three marts", ("peer_scope", "wall_seconds"), "D-."),
         ("pandas peer", ("peer", "wall_seconds"), "^-"),
         ("lower bound (one DuckDB scan)", ("lower_bound", "wall_seconds"), "v-"),
     ]
@@ -339,7 +385,7 @@ def plot(records: list[dict[str, Any]], path: Path) -> None:
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
     for r in records:  # a build with failed nodes is not a complete build: say so on the plot
-        for step in ("project", "daily"):
+        for step in ("project", "peer_scope", "daily"):
             if _get(r, step, "wall_seconds") and build_status(r.get(step)) != "ok":
                 ax.annotate("incomplete", (r["scale"], _get(r, step, "wall_seconds")), textcoords="offset points",
                             xytext=(-60, 8), fontsize=7, color="darkred")
