@@ -282,7 +282,8 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
         record["peer_scope"] = {"dbt_args": [*DBT_ARGS, *PEER_SCOPE_ARGS], **dbt_build(scope, *PEER_SCOPE_ARGS)}
         if peer.ok and record["peer_scope"]["returncode"] == 0:
             record["peer_scope"]["comparison"] = compare_labels(scope.duckdb_path, labels)
-        shutil.rmtree(scope.workdir, ignore_errors=True)  # a second 1 M database on the disk is not needed
+        if not options.keep_work:  # not a second 1 M database beside the first (--keep-work keeps both)
+            shutil.rmtree(scope.workdir, ignore_errors=True)
 
         write_record(record, options.out)  # a cut-short run keeps what it measured
 
