@@ -73,8 +73,15 @@ def peer_status(record: dict[str, Any]) -> str:
     return _seconds(peer.get("wall_seconds"))
 
 
-def agreement(record: dict[str, Any]) -> str:
-    comparison = _get(record, "peer", "comparison")
+def peer_seconds(record: dict[str, Any]) -> float | None:
+    """The peer's wall time, when it completed (a failed or killed peer has no time to compare)."""
+    return _get(record, "peer", "wall_seconds") if _get(record, "peer", "returncode") == 0 else None
+
+
+def agreement(record: dict[str, Any], step: str = "peer") -> str:
+    """'100.00 % of 995,037': the peer's labels against those of the full build's marts, or of
+    another step's (``peer_scope``)."""
+    comparison = _get(record, step, "comparison")
     if not comparison:
         return "–"
     return f"{100 * comparison['agreement']:.2f} % of {comparison['customers']:,}"
@@ -132,12 +139,16 @@ def floor_steps(records: list[dict[str, Any]]) -> tuple[float | None, float | No
     cannot be met by faster models: what a small scale costs is mostly dbt's start-up, parse and
     per-node work (300 customers took as long as 10 000: DECISIONLOG, twenty-second pass). None
     for a step that failed there, and both None when the run has one scale."""
+    return _smallest_scale_seconds(records, "project"), _smallest_scale_seconds(records, "daily")
+
+
+def _smallest_scale_seconds(records: list[dict[str, Any]], step: str) -> float | None:
+    """A build step's wall time at the smallest scale of the run, for a floor; None when it failed
+    there or the run has one scale."""
     if len({r["scale"] for r in records}) < 2:
-        return None, None
+        return None
     small = min(records, key=lambda r: r["scale"])
-    full = _get(small, "project", "wall_seconds") if build_status(small.get("project")) == "ok" else None
-    daily = _get(small, "daily", "wall_seconds") if build_status(small.get("daily")) == "ok" else None
-    return full, daily
+    return _get(small, step, "wall_seconds") if build_status(small.get(step)) == "ok" else None
 
 
 def targets(records: list[dict[str, Any]]) -> list[Target]:
@@ -148,7 +159,7 @@ def targets(records: list[dict[str, Any]]) -> list[Target]:
     full = _get(top, "project", "wall_seconds")
     peak = _get(top, "project", "peak_rss_mib")
     lower = _get(top, "lower_bound", "wall_seconds")
-    peer = _get(top, "peer", "wall_seconds") if _get(top, "peer", "returncode") == 0 else None
+    peer = peer_seconds(top)
     out_of_memory = bool(_get(top, "peer", "out_of_memory"))
     daily = _get(top, "daily", "wall_seconds")
     k = growth_exponent(records, "project", "wall_seconds")
@@ -229,18 +240,15 @@ def peer_scope_lines(records: list[dict[str, Any]]) -> list[str]:
         build = r["peer_scope"]
         status = build_status(build)
         wall = build.get("wall_seconds")
-        peer_ok = _get(r, "peer", "returncode") == 0
-        comparison = build.get("comparison")
         lines.append("| " + " | ".join([
             f"{r['scale']:,}", _nodes(build), _seconds(wall) + ("" if status == "ok" else f" ({status})"),
-            _mib(build.get("peak_rss_mib")),
-            _ratio(_get(r, "peer", "wall_seconds"), wall) if peer_ok and status == "ok" else "–",
-            "–" if not comparison else f"{100 * comparison['agreement']:.2f} % of {comparison['customers']:,}",
+            _mib(build.get("peak_rss_mib")), _ratio(peer_seconds(r), wall) if status == "ok" else "–",
+            agreement(r, "peer_scope"),
         ]) + " |")
     small = min(measured, key=lambda r: r["scale"])
-    peer = _get(top, "peer", "wall_seconds") if _get(top, "peer", "returncode") == 0 else None
-    if small is not top and build_status(small["peer_scope"]) == "ok" and peer:
-        small_wall = small["peer_scope"]["wall_seconds"]
+    peer = peer_seconds(top)
+    small_wall = _smallest_scale_seconds(measured, "peer_scope")
+    if small_wall and peer:
         lines += ["", f"Its floor at {top['scale']:,} customers, this build as fast as at {small['scale']:,}: the "
                   f"peer would take {_ratio(peer, small_wall)} its time, "
                   f"{'within' if _peer_met(peer, small_wall) else 'out of'} reach of 3×."]
@@ -287,7 +295,6 @@ def markdown(records: list[dict[str, Any]]) -> str:
     for r in records:
         full = _get(r, "project", "wall_seconds")
         daily = _get(r, "daily", "wall_seconds")
-        peer_ok = _get(r, "peer", "returncode") == 0
         status = build_status(r.get("project"))
         lines.append("| " + " | ".join([
             f"{r['scale']:,}",
@@ -298,7 +305,7 @@ def markdown(records: list[dict[str, Any]]) -> str:
             peer_status(r),
             _mib(_get(r, "peer", "peak_rss_mib")),
             _ratio(full, _get(r, "lower_bound", "wall_seconds")),
-            _ratio(_get(r, "peer", "wall_seconds"), full) if peer_ok else "–",
+            _ratio(peer_seconds(r), full),
             agreement(r),
             _seconds(daily) + daily_spread(r) + ("" if build_status(r.get("daily")) in ("ok", "–")
                                                  else f" ({build_status(r.get('daily'))})"),

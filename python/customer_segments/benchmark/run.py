@@ -322,7 +322,8 @@ def problems(record: dict[str, Any]) -> list[str]:
     missing = [step for step, _ in STEP_LABELS if step not in record]
     if missing:
         found.append(f"{record['scale']:,}: not measured (run cut short?): {', '.join(missing)}")
-    builds = [("project", record.get("project") or {}), ("peer's marts only", record.get("peer_scope") or {})]
+    scope = record.get("peer_scope") or {}
+    builds = [("project", record.get("project") or {}), ("peer's marts only", scope)]
     daily = record.get("daily") or {}
     runs = daily.get("runs") or [daily]
     builds += [("daily" if len(runs) == 1 else f"daily (run {i} of {len(runs)})", run)
@@ -336,7 +337,7 @@ def problems(record: dict[str, Any]) -> list[str]:
         found.append(f"{record['scale']:,}: the pandas peer failed ({peer.get('returncode')}): "
                      f"{peer.get('stderr_tail', '')[-500:]}")
     for build, comparison in (("full build", peer.get("comparison")),
-                              ("build of the peer's marts only", (record.get("peer_scope") or {}).get("comparison"))):
+                              ("build of the peer's marts only", scope.get("comparison"))):
         if comparison and comparison["agreement"] < 1.0:
             found.append(f"{record['scale']:,}: the peer's labels agree with the marts of the {build} for only "
                          f"{100 * comparison['agreement']:.4f} % of customers; first differences: "
