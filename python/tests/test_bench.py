@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import psutil
@@ -18,7 +19,7 @@ import pytest
 
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
-from customer_segments.benchmark.report import daily_timeline, markdown, targets
+from customer_segments.benchmark.report import PLOT_SERIES, daily_timeline, markdown, plot_points, targets
 from customer_segments.benchmark.run import BenchOptions, code_version, problems, repeated_daily_builds, run_bench
 from customer_segments.cli import main
 from customer_segments.dbt_runner import PROJECT_DIR, DbtProject, nodes_from_run_results
@@ -114,7 +115,7 @@ def test_a_failed_repeat_of_the_daily_run_is_a_problem_and_the_table_shows_the_s
     record = {"scale": 1_000_000, "project": {"returncode": 0, "failed": []}, "lower_bound": {}, "peer": {},
               "peer_scope": {}, "daily": {**runs[2], "runs": runs}}
     (problem,) = problems(record)
-    assert problem == "1,000,000: daily (run 2 of 3) dbt build did not pass (1)"
+    assert problem == "1,000,000: daily (run 2 of 3): dbt build did not pass (1)"
     record = {**record, "started_at": "2026-12-04T12:00:00", "raw": {"rows": {"orders": 1}}, "seed": 42,
               "project": {"returncode": 0, "failed": [], "wall_seconds": 335.0},
               "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
@@ -144,9 +145,30 @@ def test_problems_are_reported_loudly() -> None:
     record["peer_scope"] = {"returncode": 1, "failed": [{"unique_id": "model.p.customer_rfm", "status": "error"}],
                             "comparison": {"agreement": 0.5, "first_differences": []}}
     assert problems(record) == [
-        "1: peer's marts only dbt build did not pass (model.p.customer_rfm)",
+        "1: build of the peer's marts only: dbt build did not pass (model.p.customer_rfm)",
         "1: the peer's labels agree with the marts of the build of the peer's marts only for only 50.0000 % of "
         "customers; first differences: []"]
+
+
+def test_a_failed_full_build_is_named_as_the_report_names_the_step() -> None:
+    record = {"scale": 1, "project": {"returncode": 2, "failed": []}, "lower_bound": {}, "daily": {},
+              "peer": {"returncode": 0}, "peer_scope": {"returncode": 0, "failed": []}}
+    assert problems(record) == ["1: full build: dbt build did not pass (2)"]
+
+
+def test_the_plot_draws_each_step_where_it_was_measured_and_the_peer_where_it_completed() -> None:
+    def record(scale: int, peer: dict[str, Any]) -> dict[str, Any]:
+        return {"scale": scale, "project": {"wall_seconds": scale / 10}, "lower_bound": {"wall_seconds": 0.5},
+                "peer": peer, "daily": {"wall_seconds": scale / 100}}
+
+    lines = plot_points([record(1000, {"returncode": -9, "out_of_memory": True, "wall_seconds": 60.0}),
+                         record(10, {"returncode": 0, "wall_seconds": 2.0}),
+                         record(100, {"returncode": 1, "wall_seconds": 3.0})])
+    assert list(lines) == [label for label, _, _ in PLOT_SERIES]
+    assert lines["project: full dbt build"] == [(10, 1.0), (100, 10.0), (1000, 100.0)]
+    assert lines["pandas peer"] == [(10, 2.0)]  # failed at 100, killed at 1000: no point
+    assert lines["project: only the peer's three marts"] == []  # older records have no such step
+    assert lines["lower bound (one DuckDB scan)"] == [(10, 0.5), (100, 0.5), (1000, 0.5)]
 
 
 def test_a_cut_short_run_names_the_steps_it_did_not_measure() -> None:

@@ -370,6 +370,26 @@ def markdown(records: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+PLOT_SERIES = (
+    ("project: full dbt build", ("project", "wall_seconds"), "o-"),
+    ("project: daily incremental build", ("daily", "wall_seconds"), "s--"),
+    ("project: only the peer's three marts", ("peer_scope", "wall_seconds"), "D-."),
+    ("pandas peer", ("peer", "wall_seconds"), "^-"),
+    ("lower bound (one DuckDB scan)", ("lower_bound", "wall_seconds"), "v-"),
+)
+
+
+def plot_points(records: list[dict[str, Any]]) -> dict[str, list[tuple[int, float]]]:
+    """Each line of the plot (PLOT_SERIES' labels): (scale, wall seconds) of the records that have
+    the step, by scale; the peer's only where it completed (peer_seconds), as in the tables."""
+    records = sorted(records, key=lambda r: r["scale"])
+    lines = {}
+    for label, keys, _ in PLOT_SERIES:
+        points = [(r["scale"], peer_seconds(r) if keys[0] == "peer" else _get(r, *keys)) for r in records]
+        lines[label] = [(scale, seconds) for scale, seconds in points if seconds]
+    return lines
+
+
 def plot(records: list[dict[str, Any]], path: Path) -> None:
     """Time against scale on log-log axes (PNG)."""
     import matplotlib
@@ -379,16 +399,9 @@ def plot(records: list[dict[str, Any]], path: Path) -> None:
 
     records = sorted(records, key=lambda r: r["scale"])
     fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
-    series = [
-        ("project: full dbt build", ("project", "wall_seconds"), "o-"),
-        ("project: daily incremental build", ("daily", "wall_seconds"), "s--"),
-        ("project: only the peer's three marts", ("peer_scope", "wall_seconds"), "D-."),
-        ("pandas peer", ("peer", "wall_seconds"), "^-"),
-        ("lower bound (one DuckDB scan)", ("lower_bound", "wall_seconds"), "v-"),
-    ]
-    for label, keys, style in series:
-        points = [(r["scale"], _get(r, *keys)) for r in records if _get(r, *keys)
-                  and (keys[0] != "peer" or _get(r, "peer", "returncode") == 0)]
+    lines = plot_points(records)
+    for label, _, style in PLOT_SERIES:
+        points = lines[label]
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
     for r in records:  # a build with failed nodes is not a complete build: say so on the plot
@@ -396,7 +409,7 @@ def plot(records: list[dict[str, Any]], path: Path) -> None:
             if _get(r, step, "wall_seconds") and build_status(r.get(step)) != "ok":
                 ax.annotate("incomplete", (r["scale"], _get(r, step, "wall_seconds")), textcoords="offset points",
                             xytext=(-60, 8), fontsize=7, color="darkred")
-    full = [(r["scale"], _get(r, "project", "wall_seconds")) for r in records if _get(r, "project", "wall_seconds")]
+    full = lines[PLOT_SERIES[0][0]]
     if full:
         n0, t0 = full[0]
         xs = [r["scale"] for r in records]

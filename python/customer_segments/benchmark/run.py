@@ -322,22 +322,23 @@ def problems(record: dict[str, Any]) -> list[str]:
     missing = [step for step, _ in STEP_LABELS if step not in record]
     if missing:
         found.append(f"{record['scale']:,}: not measured (run cut short?): {', '.join(missing)}")
+    label = dict(STEP_LABELS)
     scope = record.get("peer_scope") or {}
-    builds = [("project", record.get("project") or {}), ("peer's marts only", scope)]
+    builds = [(label["project"], record.get("project") or {}), (label["peer_scope"], scope)]
     daily = record.get("daily") or {}
     runs = daily.get("runs") or [daily]
-    builds += [("daily" if len(runs) == 1 else f"daily (run {i} of {len(runs)})", run)
+    builds += [(label["daily"] if len(runs) == 1 else f"{label['daily']} (run {i} of {len(runs)})", run)
                for i, run in enumerate(runs, start=1)]
     for step, build in builds:
         if build.get("returncode") not in (0, None) or build.get("failed"):
             names = ", ".join(f["unique_id"] for f in build.get("failed", [])[:5])
-            found.append(f"{record['scale']:,}: {step} dbt build did not pass ({names or build.get('returncode')})")
+            found.append(f"{record['scale']:,}: {step}: dbt build did not pass ({names or build.get('returncode')})")
     peer = record.get("peer") or {}
     if peer.get("returncode") not in (0, None) and not peer.get("out_of_memory"):
         found.append(f"{record['scale']:,}: the pandas peer failed ({peer.get('returncode')}): "
                      f"{peer.get('stderr_tail', '')[-500:]}")
-    for build, comparison in (("full build", peer.get("comparison")),
-                              ("build of the peer's marts only", scope.get("comparison"))):
+    for build, comparison in ((label["project"], peer.get("comparison")),
+                              (label["peer_scope"], scope.get("comparison"))):
         if comparison and comparison["agreement"] < 1.0:
             found.append(f"{record['scale']:,}: the peer's labels agree with the marts of the {build} for only "
                          f"{100 * comparison['agreement']:.4f} % of customers; first differences: "
