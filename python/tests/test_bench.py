@@ -19,7 +19,14 @@ import pytest
 
 from customer_segments.benchmark import measure, run
 from customer_segments.benchmark.lower_bound import lower_bound_sql
-from customer_segments.benchmark.report import PLOT_SERIES, daily_timeline, markdown, plot_points, targets
+from customer_segments.benchmark.report import (
+    PLOT_SERIES,
+    concurrency,
+    daily_timeline,
+    markdown,
+    plot_points,
+    targets,
+)
 from customer_segments.benchmark.run import BenchOptions, code_version, problems, repeated_daily_builds, run_bench
 from customer_segments.cli import main
 from customer_segments.dbt_runner import PROJECT_DIR, DbtProject, nodes_from_run_results
@@ -236,9 +243,25 @@ def test_nodes_say_when_they_ran_and_the_report_lists_the_daily_runs_slowest_in_
         "", "The daily run at 1,000,000 customers (the median of 3 runs): its nodes ran for 23.8 s of its 40.0 s "
         "(the rest is dbt's start-up and parse); its 2 slowest models in the order they started (seconds from "
         "the first node's start):", "", "| model | started | ended | seconds |", "|---|---:|---:|---:|",
-        "| base | 0.0 | 4.0 | 4.0 |", "| history | 3.8 | 23.8 | 20.0 |"]
+        "| base | 0.0 | 4.0 | 4.0 |", "| history | 3.8 | 23.8 | 20.0 |", "",
+        "2 nodes ran at once for 0.2 s (1 %) of those 23.8 s, and the nodes' own times add up to 24.0 s: on 2 "
+        "threads they cannot run in less than 12.0 s, whatever their order (11.8 s less than here)."]
+    # one thread: no bound to state
+    one_thread = {**record, "daily": {**record["daily"], "nodes": nodes[1:]}}
+    assert daily_timeline(one_thread)[-1] == "| base | 0.0 | 4.0 | 4.0 |"
     assert daily_timeline({"scale": 1, "daily": {"nodes": [{**nodes[0], "started_seconds": None,
                                                             "ended_seconds": None}]}}) == []
+
+
+def test_concurrency_counts_the_time_the_most_nodes_ran_at_once() -> None:
+    def node(start: float, end: float) -> dict[str, Any]:
+        return {"started_seconds": start, "ended_seconds": end, "execution_time": end - start}
+    # a and b overlap from 1 to 3; c starts as a ends (no overlap); the skipped node has no span
+    nodes = [node(0, 4), node(1, 3), node(4, 6), {"started_seconds": None, "ended_seconds": None, "execution_time": 0}]
+    assert concurrency(nodes) == (2, 2.0, 8)
+    # three at once for 0.5 s: the count and its time follow the new most
+    assert concurrency([*nodes, node(2.0, 2.5)]) == (3, 0.5, 8.5)
+    assert concurrency([]) == (0, 0.0, 0)
 
 
 def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_largest_scales_steps() -> None:

@@ -212,7 +212,30 @@ def daily_timeline(record: dict[str, Any], count: int = 10) -> list[str]:
     for node in sorted(slowest, key=lambda n: n["started_seconds"]):
         lines.append(f"| {node['name']} | {node['started_seconds']:.1f} | {node['ended_seconds']:.1f} "
                      f"| {node['execution_time']:.1f} |")
+    threads, together, own = concurrency(nodes)
+    if threads > 1:
+        lines += ["", f"{threads} nodes ran at once for {together:.1f} s ({100 * together / last:.0f} %) of those "
+                      f"{last:.1f} s, and the nodes' own times add up to {own:.1f} s: on {threads} threads they "
+                      f"cannot run in less than {own / threads:.1f} s, whatever their order "
+                      f"({last - own / threads:.1f} s less than here)."]
     return lines
+
+
+def concurrency(nodes: list[dict[str, Any]]) -> tuple[int, float, float]:
+    """Of nodes with a start and an end (``started_seconds``, ``ended_seconds``): the most that ran
+    at once (dbt's threads, as used), the seconds during which that many ran, and the sum of their
+    own times (``execution_time``). A node that ends when another starts does not overlap it."""
+    spans = [n for n in nodes if n.get("started_seconds") is not None and n.get("ended_seconds") is not None]
+    events = sorted([(n["started_seconds"], 1) for n in spans] + [(n["ended_seconds"], -1) for n in spans])
+    running, most, seconds, previous = 0, 0, 0.0, 0.0
+    for at, change in events:  # at equal times the end (-1) sorts first
+        if running == most:
+            seconds += at - previous
+        running += change
+        if running > most:
+            most, seconds = running, 0.0
+        previous = at
+    return most, seconds, sum(n["execution_time"] for n in spans)
 
 
 def _nodes(build: dict[str, Any] | None) -> str:
