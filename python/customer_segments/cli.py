@@ -181,6 +181,32 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@subcommand("compare-builds", "build a git ref and the working tree on the same raw data; compare every mart")
+def _compare_builds(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--base", required=True, help="git ref of the version to compare against")
+    parser.add_argument("--head", default=None, help="git ref of the other version (default: the working tree)")
+    parser.add_argument("--raw-path", type=Path, default=None,
+                        help="folder of raw files both builds read (default: the demo seeds)")
+    parser.add_argument("--raw-format", choices=FORMATS, default="parquet", help="format of --raw-path files")
+    parser.add_argument("--workdir", type=Path, default=Path("target/compare-builds"),
+                        help="checkouts, DuckDB files and dbt targets (default target/compare-builds)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the comparison as JSON here")
+
+    def run(args: argparse.Namespace) -> int:
+        from .review.builds import compare_builds, report, to_json
+
+        versions, comparisons = compare_builds(
+            args.base, args.workdir.resolve(), head_ref=args.head,
+            raw_path=args.raw_path.resolve() if args.raw_path else None, raw_format=args.raw_format,
+        )
+        print(report(versions, comparisons))
+        if args.json:
+            args.json.write_text(to_json(comparisons))
+        return 0 if all(comparison.rows_equal for comparison in comparisons) else 1
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="customer-segments", description="Demo-data generator and tools for the customer_segments dbt project."

@@ -41,6 +41,8 @@ class DbtProject:
     workdir: Path
     vars: dict[str, Any] = field(default_factory=dict)
     threads: int = 2
+    #: the dbt project to run: this checkout, or another one (a git worktree of another commit)
+    project_dir: Path = PROJECT_DIR
 
     @property
     def duckdb_path(self) -> Path:
@@ -49,8 +51,8 @@ class DbtProject:
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
-            DBT_PROJECT_DIR=str(PROJECT_DIR),
-            DBT_PROFILES_DIR=str(PROJECT_DIR),
+            DBT_PROJECT_DIR=str(self.project_dir),
+            DBT_PROFILES_DIR=str(self.project_dir),
             CUSTOMER_SEGMENTS_DUCKDB=str(self.duckdb_path),
             DBT_THREADS=str(self.threads),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
@@ -63,8 +65,8 @@ class DbtProject:
         all_vars = {**self.vars, **(extra_vars or {})}
         command = [
             dbt_executable(), *args,
-            "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(PROJECT_DIR),
+            "--project-dir", str(self.project_dir),
+            "--profiles-dir", str(self.project_dir),
             "--target-path", str(self.workdir / "target"),
             "--log-path", str(self.workdir / "logs"),
         ]

@@ -1,0 +1,1 @@
+"""Review tools: build two versions of the project on the same raw data and compare their marts."""
