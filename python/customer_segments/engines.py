@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 
 from .dbt_runner import DbtProject, nodes_from_run_results
+from .review.compare import Relation, mart_relations
 
 Row = tuple[Any, ...]
 
@@ -65,20 +66,9 @@ def table_differences(name: str, left: Sequence[Row], right: Sequence[Row], limi
     return [f"{name}: {len(a)} vs {len(b)} rows; only in duckdb {only_left}; only in {other} {only_right}"]
 
 
-# Marts that are not models: views a model's post-hook creates, keyed by that model.
-POST_HOOK_VIEWS = {"customer_tags": "customer_tags_wide"}
-
-
-def mart_tables(manifest_path: Path) -> list[str]:
-    """Every mart model of the manifest, plus the views their post-hooks create."""
-    manifest = json.loads(manifest_path.read_text())
-    models = {
-        node["alias"] for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["path"].startswith("marts/")
-        and node["config"].get("materialized") != "ephemeral"
-    }
-    views = {view for model, view in POST_HOOK_VIEWS.items() if model in models}
-    return sorted(models | views)
+def mart_tables(manifest_path: Path) -> dict[str, Relation]:
+    """Every mart of the build, by name, with the schema it was built in."""
+    return mart_relations(manifest_path)
 
 
 def free_port() -> int:
@@ -152,31 +142,31 @@ def postgres_server(workdir: Path) -> Iterator[PostgresServer]:
                        check=False, capture_output=True)
 
 
-def fetch_postgres(server: PostgresServer, table: str) -> list[Row]:
+def fetch_postgres(server: PostgresServer, table: Relation) -> list[Row]:
     import psycopg2
 
     con = psycopg2.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="customer_segments")
     try:
         cur = con.cursor()
-        cur.execute(f'select * from "main"."{table}"')
+        cur.execute(f'select * from "{table.schema}"."{table.name}"')
         return list(cur.fetchall())
     finally:
         con.close()
 
 
-def fetch_duckdb(path: Path, table: str) -> list[Row]:
+def fetch_duckdb(path: Path, table: Relation) -> list[Row]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(f'select * from main."{table}"').fetchall()
+        return con.execute(f'select * from "{table.schema}"."{table.name}"').fetchall()
     finally:
         con.close()
 
 
-def duckdb_columns(path: Path, table: str) -> list[str]:
+def duckdb_columns(path: Path, table: Relation) -> list[str]:
     """The mart's columns in DuckDB's order (Spark moves partition columns to the end)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        cursor = con.execute(f'select * from main."{table}" limit 0')
+        cursor = con.execute(f'select * from "{table.schema}"."{table.name}" limit 0')
         return [column[0] for column in cursor.description]
     finally:
         con.close()
@@ -197,9 +187,9 @@ def spark_conf(spark_dir: Path, cores: int = 2) -> dict[str, str]:
     }
 
 
-def spark_select_sql(table: str, columns: Sequence[str]) -> str:
+def spark_select_sql(table: Relation, columns: Sequence[str]) -> str:
     """A select of the mart's columns in the given order, backquoted for Spark."""
-    return f"select {', '.join(f'`{column}`' for column in columns)} from main.`{table}`"
+    return f"select {', '.join(f'`{column}`' for column in columns)} from `{table.schema}`.`{table.name}`"
 
 
 @contextlib.contextmanager
@@ -221,7 +211,7 @@ def spark_session(spark_dir: Path) -> Iterator[Any]:
         session.stop()
 
 
-def fetch_spark(session: Any, table: str, columns: Sequence[str]) -> list[Row]:
+def fetch_spark(session: Any, table: Relation, columns: Sequence[str]) -> list[Row]:
     return [tuple(row) for row in session.sql(spark_select_sql(table, columns)).collect()]
 
 
@@ -256,19 +246,19 @@ def build_and_rerun(project: DbtProject, target: str) -> str:
     return f"{built}; incremental {rerun}"
 
 
-def compare_postgres(workdir: Path, reference: Path, tables: Sequence[str]) -> list[str]:
+def compare_postgres(workdir: Path, reference: Path, tables: dict[str, Relation]) -> list[str]:
     differences: list[str] = []
     with postgres_server(workdir / "postgres-server") as server:
         os.environ.update(server.env)
         built = build_and_rerun(DbtProject(workdir / "postgres"), "postgres")
-        for table in tables:
-            differences += table_differences(table, fetch_duckdb(reference, table),
+        for name, table in tables.items():
+            differences += table_differences(name, fetch_duckdb(reference, table),
                                              fetch_postgres(server, table), other="postgres")
         print(f"postgres: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
     return differences
 
 
-def compare_spark(workdir: Path, reference: Path, tables: Sequence[str]) -> list[str]:
+def compare_spark(workdir: Path, reference: Path, tables: dict[str, Relation]) -> list[str]:
     require_java()
     spark_dir = workdir / "spark"
     spark_dir.mkdir()
@@ -276,9 +266,9 @@ def compare_spark(workdir: Path, reference: Path, tables: Sequence[str]) -> list
     built = build_and_rerun(DbtProject(workdir / "spark-dbt"), "spark")
     differences: list[str] = []
     with spark_session(spark_dir) as session:
-        for table in tables:
+        for name, table in tables.items():
             columns = duckdb_columns(reference, table)
-            differences += table_differences(table, fetch_duckdb(reference, table),
+            differences += table_differences(name, fetch_duckdb(reference, table),
                                              fetch_spark(session, table, columns), other="spark")
     print(f"spark: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
     return differences

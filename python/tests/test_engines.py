@@ -18,6 +18,7 @@ from customer_segments.engines import (
     spark_select_sql,
     table_differences,
 )
+from customer_segments.review.compare import Relation
 
 
 def test_rows_compare_regardless_of_order_and_engine_types() -> None:
@@ -58,8 +59,9 @@ def test_spark_reads_the_build_metastore_and_warehouse_in_utc(tmp_path: Path) ->
 
 
 def test_spark_select_keeps_the_duckdb_column_order() -> None:
-    assert spark_select_sql("customer_segment_history", ["customer_key", "as_of_date"]) == (
-        "select `customer_key`, `as_of_date` from main.`customer_segment_history`")
+    history = Relation("main_marts", "customer_segment_history")
+    assert spark_select_sql(history, ["customer_key", "as_of_date"]) == (
+        "select `customer_key`, `as_of_date` from `main_marts`.`customer_segment_history`")
 
 
 def test_engine_option_accepts_only_known_engines() -> None:
@@ -69,15 +71,18 @@ def test_engine_option_accepts_only_known_engines() -> None:
 
 def test_marts_include_the_views_their_post_hooks_create(tmp_path: Path) -> None:
     nodes = {
-        "model.p.customer_tags": {"alias": "customer_tags", "resource_type": "model",
-                                  "path": "marts/tags/customer_tags.sql", "config": {"materialized": "table"}},
-        "model.p.int_x": {"alias": "int_x", "resource_type": "model",
-                          "path": "intermediate/int_x.sql", "config": {"materialized": "table"}},
-        "seed.p.s": {"alias": "s", "resource_type": "seed", "path": "marts/s.csv", "config": {}},
+        "model.p.customer_tags": {"alias": "customer_tags", "resource_type": "model", "schema": "main_marts",
+                                  "original_file_path": "models/marts/tags/customer_tags.sql",
+                                  "config": {"materialized": "table"}},
+        "model.p.int_x": {"alias": "int_x", "resource_type": "model", "schema": "main_intermediate",
+                          "original_file_path": "models/intermediate/int_x.sql", "config": {"materialized": "table"}},
+        "seed.p.s": {"alias": "s", "resource_type": "seed", "schema": "main_lookups",
+                     "original_file_path": "models/marts/s.csv", "config": {}},
     }
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"nodes": nodes}))
-    assert mart_tables(manifest) == ["customer_tags", "customer_tags_wide"]
+    assert mart_tables(manifest) == {"customer_tags": Relation("main_marts", "customer_tags"),
+                                     "customer_tags_wide": Relation("main_marts", "customer_tags_wide")}
 
 
 def test_run_summary_names_the_slowest_nodes_slowest_first() -> None:

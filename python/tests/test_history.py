@@ -34,7 +34,7 @@ def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 def test_history_equals_the_marts_built_as_of_that_date(
         demo_build: Path, tmp_path: Path, as_of: str) -> None:
     history = rows(demo_build, f"""
-        select customer_key, {LABEL_COLUMNS} from main.customer_segment_history
+        select customer_key, {LABEL_COLUMNS} from main_marts.customer_segment_history
         where as_of_date = date '{as_of}' order by customer_key
     """)
     assert len(history) > 100
@@ -42,7 +42,7 @@ def test_history_equals_the_marts_built_as_of_that_date(
     project.run("seed")
     project.run("run", "--select", "+customers")
     marts = rows(project.duckdb_path, f"""
-        select customer_key, {LABEL_COLUMNS} from main.customers order by customer_key
+        select customer_key, {LABEL_COLUMNS} from main_marts.customers order by customer_key
     """)
     assert history == marts
 
@@ -204,8 +204,8 @@ def _change_customers(raw: Path, built: Path) -> dict[str, str]:
     on earlier dates). Returns the customer ids by role."""
     ids = [r[0] for r in rows(built, """
         select id_map.customer_key
-        from main.int_customer_ids_mapped as id_map
-        inner join main.customers on id_map.customer_key = customers.customer_key
+        from main_intermediate.int_customer_ids_mapped as id_map
+        inner join main_marts.customers on id_map.customer_key = customers.customer_key
         where id_map.customer_key like 'C0%' and customers.first_purchase_date < '2025-01-01'
           and customers.signup_date between '2024-06-01' and '2025-06-30'
         group by id_map.customer_key
@@ -223,6 +223,12 @@ def _change_customers(raw: Path, built: Path) -> dict[str, str]:
                          ("earlier", {"signup_at": str(int(signup[:4]) - 1) + signup[4:]})):
         _append_new_version(path, "customer_id", {**change, "updated_at": "2026-07-01 12:00:00"}, roles[role])
     return roles
+
+
+def _model_schemas(manifest_path: Path) -> dict[str, str]:
+    """The schema of every model of a build, by name."""
+    manifest = json.loads(manifest_path.read_text())
+    return {node["alias"]: node["schema"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
 
 
 def _mart_tables(manifest_path: Path) -> list[str]:
@@ -250,16 +256,16 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     unattributable = _unattributable_versions(raw)
     changed_keys = ", ".join(f"'{key}'" for key in [*changed.values(), late_customer])
     revenue_by_date = f"""
-        select as_of_date::varchar, sum(lifetime_revenue) from main.customer_segment_history
+        select as_of_date::varchar, sum(lifetime_revenue) from main_marts.customer_segment_history
         where customer_key not in ({changed_keys}) group by 1
     """
     first_dates = f"""
-        select customer_key, min(as_of_date)::varchar from main.customer_segment_history
+        select customer_key, min(as_of_date)::varchar from main_marts.customer_segment_history
         where customer_key in ({changed_keys}) group by 1
     """
     late_customers_rows = f"""
-        select count(*) from main.int_rows_unattributed as unattributed
-        inner join main.base_app__events as events
+        select count(*) from main_intermediate.int_rows_unattributed as unattributed
+        inner join main_staging.base_app__events as events
             on unattributed.record_id = events.event_id and events.row_status = 'clean'
         where unattributed.source_table = 'app.events' and events.customer_id = '{late_customer}'
     """
@@ -274,7 +280,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
     # the day really changed things: the late refund removed a purchase from old periods
     assert rows(incremental.duckdb_path, f"""
-        select order_status, net_amount from main.int_orders_attributed where order_id = '{refunded}'
+        select order_status, net_amount from main_intermediate.int_orders_attributed where order_id = '{refunded}'
     """) == [("refunded", 0)]
     # the refund changed the periods from its order date on, and only those (changed customers aside)
     after = dict(rows(incremental.duckdb_path, revenue_by_date))
@@ -285,13 +291,13 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     assert changed["test"] in first_dates_before and changed["test"] not in first_dates_after
     assert len({changed["survivor"], changed["merged"]} & set(first_dates_after)) == 1
     assert first_dates_after[changed["earlier"]] < first_dates_before[changed["earlier"]]
-    assert rows(incremental.duckdb_path, "select as_of_date::varchar from main.int_as_of_date_resolved") == [
+    assert rows(incremental.duckdb_path, "select as_of_date::varchar from main_intermediate.int_as_of_date_resolved") == [
         ("2026-07-01",)]
     # the late customer's events left int_rows_unattributed (withdrawn); the new unknown one entered it
     # with its raw values, read from the raw rows of the new day
     assert rows(incremental.duckdb_path, late_customers_rows)[0][0] == 0
     assert rows(incremental.duckdb_path, f"""
-        select reject_reason, raw_values like '%customer_id=C90000054;%' from main.int_rows_unattributed
+        select reject_reason, raw_values like '%customer_id=C90000054;%' from main_intermediate.int_rows_unattributed
         where source_table = 'app.events' and record_id = '{unknown_event}'
     """) == [("unknown_customer", True)]
 
@@ -300,20 +306,20 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     # rows: without the withdrawal rows their earlier version stayed)
     order_list = ", ".join(f"'{order_id}'" for order_id in unattributable.values())
     assert rows(incremental.duckdb_path, f"""
-        select count(*) from main.int_orders_attributed where order_id in ({order_list})
+        select count(*) from main_intermediate.int_orders_attributed where order_id in ({order_list})
     """) == [(0,)]
     assert rows(incremental.duckdb_path, f"""
-        select count(*) from main.int_order_items_attributed where order_id in ({order_list})
+        select count(*) from main_intermediate.int_order_items_attributed where order_id in ({order_list})
     """) == [(0,)]
     assert rows(incremental.duckdb_path, f"""
         select record_id, reject_reason, raw_values like '%updated_at=2026-07-01 11:00:00;%'
-        from main.int_rows_unattributed
+        from main_intermediate.int_rows_unattributed
         where source_table = 'shop.orders' and record_id in ({order_list})
         order by reject_reason
     """) == [(order_id, reason, True) for reason, order_id in sorted(unattributable.items())]
     assert rows(incremental.duckdb_path, f"""
-        select distinct unattributed.reject_reason from main.int_rows_unattributed as unattributed
-        inner join main.base_shop__order_items as items
+        select distinct unattributed.reject_reason from main_intermediate.int_rows_unattributed as unattributed
+        inner join main_staging.base_shop__order_items as items
             on unattributed.record_id = items.order_item_id and items.row_status = 'clean'
         where unattributed.source_table = 'shop.order_items' and items.order_id in ({order_list})
     """) == [("unknown_order",)]
@@ -326,22 +332,22 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
         assert "held_of_changed_keys as materialized" in compiled, path  # changed_version_ctes
     # the earlier rows held by the model were ranked with the new ones
     assert rows(incremental.duckdb_path, f"""
-        select row_status, count(*) from main.base_app__events
+        select row_status, count(*) from main_staging.base_app__events
         where event_id = '{appended.thrice_delivered_event}' group by 1 order by 1
     """) == [("clean", 1), ("superseded", 2)]
     assert rows(incremental.duckdb_path, f"""
-        select row_status, reject_reason from main.base_shop__orders
+        select row_status, reject_reason from main_staging.base_shop__orders
         where order_id = '{appended.corrected_order}' order by 1
     """) == [("clean", None), ("rejected", "negative_gross_amount")]
     assert rows(incremental.duckdb_path, f"""
-        select row_status, count(*) from main.base_app__events
-        where event_id = (select event_id from main.base_app__events where loaded_at = '2026-07-02 02:00:00'
+        select row_status, count(*) from main_staging.base_app__events
+        where event_id = (select event_id from main_staging.base_app__events where loaded_at = '2026-07-02 02:00:00'
                           and row_status = 'superseded' and event_id <> '{appended.thrice_delivered_event}')
         group by 1 order by 1
     """) == [("clean", 1), ("superseded", 1)]
     assert rows(incremental.duckdb_path, """
-        select row_status, quantity from main.base_shop__order_items
-        where order_item_id = (select min(order_item_id) from main.base_shop__order_items
+        select row_status, quantity from main_staging.base_shop__order_items
+        where order_item_id = (select min(order_item_id) from main_staging.base_shop__order_items
                                where loaded_at = '2026-07-02 02:00:00' and quantity = 3 and row_status = 'clean'
                                  and order_item_id not like 'OI77%')
         order by loaded_at
@@ -355,22 +361,24 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     con = duckdb.connect()
     con.execute(f"attach '{incremental.duckdb_path}' as incremental (read_only)")
     con.execute(f"attach '{full.duckdb_path}' as full_refresh (read_only)")
+    schemas = _model_schemas(tmp_path / "full" / "target" / "manifest.json")
     differences = {}
     for name in tables:
+        schema = schemas[name]
         columns = [r[0] for r in con.execute(f"""
             select column_name from information_schema.columns
-            where table_catalog = 'full_refresh' and table_schema = 'main' and table_name = '{name}'
+            where table_catalog = 'full_refresh' and table_schema = '{schema}' and table_name = '{name}'
             order by ordinal_position
         """).fetchall()]
         # source_loaded_at records when a history row was computed: lineage, not content
         compared = ", ".join(c for c in columns if c != "source_loaded_at")
         only_one_side = con.execute(f"""
             select count(*) from (
-                (select {compared} from incremental.main.{name}
-                 except all select {compared} from full_refresh.main.{name})
+                (select {compared} from incremental.{schema}.{name}
+                 except all select {compared} from full_refresh.{schema}.{name})
                 union all
-                (select {compared} from full_refresh.main.{name}
-                 except all select {compared} from incremental.main.{name})
+                (select {compared} from full_refresh.{schema}.{name}
+                 except all select {compared} from incremental.{schema}.{name})
             ) as diff
         """).fetchone()[0]
         if only_one_side:
@@ -383,7 +391,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     # changed customers start early; the unit tests migrations_incremental_* cover dates left alone.)
     stamps = rows(incremental.duckdb_path, """
         with history_dates as (
-            select as_of_date, max(source_loaded_at) as stamp from main.customer_segment_history group by 1
+            select as_of_date, max(source_loaded_at) as stamp from main_marts.customer_segment_history group by 1
         ),
         rewritten as (
             select as_of_date, stamp = max(stamp) over () as rewritten,
@@ -391,7 +399,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
             from history_dates
         ),
         migrations as (
-            select as_of_date, max(source_loaded_at) as stamp from main.segment_migrations group by 1
+            select as_of_date, max(source_loaded_at) as stamp from main_marts.segment_migrations group by 1
         )
         select coalesce(rewritten or previous_rewritten, false) as recomputed,
                migrations.stamp = (select max(stamp) from migrations) as restamped, count(*)
@@ -409,9 +417,9 @@ def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
     # int_events_attributed, by loaded_at
     failing = _daily_and_full_failures(
         tmp_path, "unique_int_events_attributed_event_id", "newest.loaded_at", [
-            f"""insert into main.int_events_attributed
-                select * from main.int_events_attributed
-                where event_id = (select min(event_id) from main.int_events_attributed
+            f"""insert into main_intermediate.int_events_attributed
+                select * from main_intermediate.int_events_attributed
+                where event_id = (select min(event_id) from main_intermediate.int_events_attributed
                                   where loaded_at = '{loaded_at}')"""
             for loaded_at in ("2026-07-02 02:00:00", "2024-07-02 02:00:00")])
     assert failing == {"daily": 1, "full": 2}
@@ -421,10 +429,10 @@ def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
     failing = _daily_and_full_failures(
         tmp_path, "unique_combination_of_columns_customer_segment_history_as_of_date__customer_key",
         "newest.source_loaded_at", [
-            f"""insert into main.customer_segment_history
-                select * replace ({stamp} as source_loaded_at) from main.customer_segment_history
-                where customer_key = (select {customer}(customer_key) from main.customer_segment_history)
-                  and as_of_date = (select max(as_of_date) from main.customer_segment_history)"""
+            f"""insert into main_marts.customer_segment_history
+                select * replace ({stamp} as source_loaded_at) from main_marts.customer_segment_history
+                where customer_key = (select {customer}(customer_key) from main_marts.customer_segment_history)
+                  and as_of_date = (select max(as_of_date) from main_marts.customer_segment_history)"""
             for customer, stamp in (("min", "source_loaded_at"), ("max", "source_loaded_at - interval 730 day"))])
     assert failing == {"daily": 1, "full": 2}
 

@@ -39,7 +39,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_customer_versions_and_rejects(tiny: Path) -> None:
     got = Counter(rows(tiny, """
         select customer_id, row_status, reject_reason, city, member_level
-        from main.base_crm__customers
+        from main_staging.base_crm__customers
     """))
     assert got == Counter([
         # three versions of C1: the newest wins, the older and the exact duplicate are superseded
@@ -62,7 +62,7 @@ def test_customer_versions_and_rejects(tiny: Path) -> None:
 def test_customer_normalisation(tiny: Path) -> None:
     got = {r[0]: r[1:] for r in rows(tiny, """
         select customer_id, email_normalized, phone_normalized, gender, birth_date, country_code
-        from main.stg_crm__customers
+        from main_staging.stg_crm__customers
     """)}
     assert got["C2"] == ("bob.lee@example.com", "13800000002", "male", _date("1985-02-03"), "CN")
     assert got["C3"] == ("bob.lee@example.com", None, "male", None, "CN")
@@ -78,7 +78,7 @@ def test_customer_normalisation(tiny: Path) -> None:
 def test_identity_merge(tiny: Path) -> None:
     got = set(rows(tiny, """
         select source_customer_id, customer_key, match_rule, is_converged
-        from main.int_customer_ids_mapped
+        from main_intermediate.int_customer_ids_mapped
     """))
     assert got == {
         ("C1", "C1", "survivor", True),
@@ -98,7 +98,7 @@ def test_identity_merge(tiny: Path) -> None:
     merged = {r[0]: r[1:] for r in rows(tiny, """
         select customer_key, source_record_count, signup_at::varchar, acquisition_channel,
                referred_by_customer_key, has_unknown_referrer, is_marketing_opt_in
-        from main.int_customers_merged
+        from main_intermediate.int_customers_merged
     """)}
     assert merged["C2"] == (3, "2024-02-01 10:00:00", "paid_search", None, False, True)
     # C5 (merged into C4) is the newest record and withdrew consent; C4's referral by C1 stands
@@ -109,7 +109,7 @@ def test_identity_merge(tiny: Path) -> None:
 
 def test_orders(tiny: Path) -> None:
     got = Counter(rows(tiny, """
-        select order_id, row_status, reject_reason, order_status from main.base_shop__orders
+        select order_id, row_status, reject_reason, order_status from main_staging.base_shop__orders
     """))
     assert got == Counter([
         ("O1", "clean", None, "completed"),
@@ -131,7 +131,7 @@ def test_orders(tiny: Path) -> None:
     ])
     attributed = {r[0]: r[1:] for r in rows(tiny, """
         select order_id, customer_key, currency_code, net_amount, order_date::varchar
-        from main.int_orders_attributed
+        from main_intermediate.int_orders_attributed
     """)}
     assert set(attributed) == {"O1", "O2", "O3", "O10", "O11", "O12", "O13"}
     assert attributed["O2"] == ("C2", "CNY", Decimal("180.00"), "2024-03-02")  # C3 -> C2
@@ -149,7 +149,7 @@ def test_orders(tiny: Path) -> None:
 
 def test_quarantine_lists_every_reject_with_its_reason(tiny: Path) -> None:
     got = Counter(rows(tiny, """
-        select source_table, record_id, reject_reason, rejected_in from main.rejected_rows
+        select source_table, record_id, reject_reason, rejected_in from main_marts.rejected_rows
     """))
     assert got == Counter([
         ("crm.customers", None, "missing_customer_id", "staging"),
@@ -185,7 +185,7 @@ def test_quarantine_lists_every_reject_with_its_reason(tiny: Path) -> None:
 def test_every_raw_row_is_accounted_for(tiny: Path) -> None:
     got = {r[0]: r[1:] for r in rows(tiny, """
         select source_table, raw_rows, clean_rows, rejected_rows, superseded_rows, is_reconciled
-        from main.raw_row_reconciliation
+        from main_marts.raw_row_reconciliation
     """)}
     assert got == {
         "crm.customers": (13, 9, 2, 2, True),
@@ -206,7 +206,7 @@ def test_reporting_timezone_moves_late_orders_to_the_next_day(tmp_path: Path) ->
                 *NO_DEMO_SEEDS)
     got = rows(project.duckdb_path, """
         select order_date::varchar, ordered_at_local::varchar
-        from main.int_orders_attributed where order_id = 'O13'
+        from main_intermediate.int_orders_attributed where order_id = 'O13'
     """)
     assert got == [("2024-04-01", "2024-04-01 07:30:00")]
 
@@ -226,7 +226,7 @@ def test_empty_optional_tables_from_parquet_build(tmp_path: Path) -> None:
     project = DbtProject(tmp_path, vars={"raw_path": str(raw), "raw_format": "parquet"})
     project.run("build", *NO_DEMO_SEEDS)
     got = {r[0]: r[1:] for r in rows(project.duckdb_path, """
-        select source_table, raw_rows, clean_rows, is_reconciled from main.raw_row_reconciliation
+        select source_table, raw_rows, clean_rows, is_reconciled from main_marts.raw_row_reconciliation
     """)}
     for table in ["app.events", "crm.nps_responses", "marketing.campaigns",
                   "marketing.campaign_assignments"]:

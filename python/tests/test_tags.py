@@ -51,7 +51,7 @@ def tagged(demo_build: Path) -> Path:
 
 def coverage(db: Path) -> dict[str, tuple[int, int]]:
     return {code: (tagged_, total) for code, tagged_, total in rows(db, """
-        select tag_code, customers_tagged, customers_total from main.tag_coverage
+        select tag_code, customers_tagged, customers_total from main_marts.tag_coverage
     """)}
 
 
@@ -93,16 +93,16 @@ def test_every_catalogue_tag_is_documented(tagged: Path) -> None:
 def test_marts_agree_with_each_other(tagged: Path) -> None:
     figures = coverage(tagged)
     long_counts = dict(rows(tagged, """
-        select tag_code, count(*) from main.customer_tags group by tag_code
+        select tag_code, count(*) from main_marts.customer_tags group by tag_code
     """))
     assert {code: count for code, (count, _) in figures.items() if count} == long_counts
 
-    customers = rows(tagged, "select count(*) from main.customers")[0][0]
+    customers = rows(tagged, "select count(*) from main_marts.customers")[0][0]
     assert {total for _, total in figures.values()} == {customers}
 
     wide_columns = [r[0] for r in rows(tagged, """
         select column_name from information_schema.columns
-        where table_schema = 'main' and table_name = 'customer_tags_wide'
+        where table_schema = 'main_marts' and table_name = 'customer_tags_wide'
         order by ordinal_position
     """)]
     active = [r[0] for r in rows(tagged, """
@@ -110,7 +110,7 @@ def test_marts_agree_with_each_other(tagged: Path) -> None:
     """)]
     assert wide_columns == ["customer_key", "computed_for_date", *active]
     sums = ", ".join(f"count(*) filter (where {code})" for code in active)
-    wide_counts = rows(tagged, f"select count(*), {sums} from main.customer_tags_wide")[0]
+    wide_counts = rows(tagged, f"select count(*), {sums} from main_marts.customer_tags_wide")[0]
     assert wide_counts[0] == customers
     assert dict(zip(active, wide_counts[1:])) == {code: figures[code][0] for code in active}
 
@@ -130,7 +130,7 @@ def test_no_tag_uses_data_after_the_as_of_date(tagged: Path, tmp_path: Path) -> 
     as_of = "2026-03-31"
     tag_rows = """
         select customer_key, tag_code, evidence_value, evidence_number, computed_for_date
-        from main.customer_tags order by customer_key, tag_code
+        from main_marts.customer_tags order by customer_key, tag_code
     """
     results = []
     for name, delete_later_facts in [("with_future", False), ("without_future", True)]:
@@ -141,10 +141,10 @@ def test_no_tag_uses_data_after_the_as_of_date(tagged: Path, tmp_path: Path) -> 
             con = duckdb.connect(str(workdir / "customer_segments.duckdb"))
             assert con.execute("""
                 select table_type from information_schema.tables
-                where table_schema = 'main' and table_name = 'int_purchases_filtered'
+                where table_schema = 'main_intermediate' and table_name = 'int_purchases_filtered'
             """).fetchall() == [("VIEW",)]
             for table, column in DATED_FACTS.items():
-                con.execute(f"delete from main.{table} where {column} > date '{as_of}'")
+                con.execute(f"delete from main_intermediate.{table} where {column} > date '{as_of}'")
             con.close()
         project = DbtProject(workdir, vars={"as_of_date": as_of})
         project.run("run", "--select", "int_as_of_date_resolved+",
@@ -156,8 +156,8 @@ def test_no_tag_uses_data_after_the_as_of_date(tagged: Path, tmp_path: Path) -> 
 
 
 def test_tag_review_compares_with_the_previous_build(tagged: Path, tmp_path: Path) -> None:
-    first = dict(rows(tagged, "select tag_code, customers_tagged from main.tag_coverage"))
-    assert rows(tagged, "select count(previous_customers_tagged) from main.tag_coverage") == [(0,)], \
+    first = dict(rows(tagged, "select tag_code, customers_tagged from main_marts.tag_coverage"))
+    assert rows(tagged, "select count(previous_customers_tagged) from main_marts.tag_coverage") == [(0,)], \
         "a first build has no previous figures"
 
     # the next day's build, on a copy: it keeps the first build's figures and compares with them
@@ -167,18 +167,18 @@ def test_tag_review_compares_with_the_previous_build(tagged: Path, tmp_path: Pat
                 "--exclude", "path:models/marts/history")
     db = project.duckdb_path
     assert rows(db, """
-        select computed_for_date::varchar, count(*) from main.tag_coverage_history group by 1 order by 1
+        select computed_for_date::varchar, count(*) from main_marts.tag_coverage_history group by 1 order by 1
     """) == [("2026-06-30", len(first)), ("2026-07-01", len(first))]
     review = rows(db, """
         select tag_code, previous_computed_for_date::varchar, previous_customers_tagged,
                customers_tagged - previous_customers_tagged - change_in_customers_tagged
-        from main.tag_coverage
+        from main_marts.tag_coverage
     """)
     assert {(code, previous_date, previous, check) for code, previous_date, previous, check in review} \
         == {(code, "2026-06-30", count, 0) for code, count in first.items()}
     # a day later, customers whose last purchase was 29 days ago have gone 30 days without one
     assert rows(db, """
-        select change_in_customers_tagged > 0 from main.tag_coverage where tag_code = 'no_purchase_30d'
+        select change_in_customers_tagged > 0 from main_marts.tag_coverage where tag_code = 'no_purchase_30d'
     """) == [(True,)]
 
 
@@ -194,15 +194,15 @@ def test_audiences_respect_consent_and_their_definition(tagged: Path) -> None:
     expected = rows(tagged, """
         with bought as (
             select distinct purchases.customer_key, items.category
-            from main.int_purchases_filtered as purchases
-            inner join main.int_order_items_attributed as items on purchases.order_id = items.order_id
-            cross join main.int_as_of_date_resolved as as_of
+            from main_intermediate.int_purchases_filtered as purchases
+            inner join main_intermediate.int_order_items_attributed as items on purchases.order_id = items.order_id
+            cross join main_intermediate.int_as_of_date_resolved as as_of
             where purchases.order_date <= as_of.as_of_date
                 and purchases.order_date > as_of.as_of_date - 30
         )
         select customers.customer_key
-        from main.customers as customers
-        inner join main.customer_tags as tags
+        from main_marts.customers as customers
+        inner join main_marts.customer_tags as tags
             on customers.customer_key = tags.customer_key and tags.tag_code = 'vip_member'
         where customers.is_marketing_opt_in
             and customers.customer_key in (select customer_key from bought where category = 'apparel')

@@ -206,9 +206,9 @@ def compare_labels(duckdb_file: Path, peer_labels: Path) -> dict[str, Any]:
         create temp table compared as
         with marts as (
             select lifecycle.customer_key, rfm.rfm_segment, lifecycle.lifecycle_stage, tiers.value_tier
-            from main.customer_lifecycle as lifecycle
-            left join main.customer_rfm as rfm on lifecycle.customer_key = rfm.customer_key
-            left join main.customer_value_tiers as tiers on lifecycle.customer_key = tiers.customer_key
+            from main_marts.customer_lifecycle as lifecycle
+            left join main_marts.customer_rfm as rfm on lifecycle.customer_key = rfm.customer_key
+            left join main_marts.customer_value_tiers as tiers on lifecycle.customer_key = tiers.customer_key
         ),
         peer as (select * from read_parquet('{str(peer_labels).replace("'", "''")}'))
         select coalesce(marts.customer_key, peer.customer_key) as customer_key,
