@@ -254,17 +254,6 @@ scoped as {{ not_materialized() }} (
 {%- endmacro %}
 
 
-{#- Whether a date is in the backfill range of vars history_rebuild_from / history_rebuild_to (both
-    inclusive). Unset, they stand for 9999-12-31, which matches no as-of date. A boolean expression
-    on date_expression; customer_segment_history rebuilds such dates, segment_migrations them and
-    the dates after them. -#}
-{% macro in_history_rebuild_range(date_expression) -%}
-    {{ date_expression }} between
-    cast('{{ var("history_rebuild_from") or "9999-12-31" }}' as date)
-    and cast('{{ var("history_rebuild_to") or "9999-12-31" }}' as date)
-{%- endmacro %}
-
-
 {#- The rows of a relation whose key (key_expression, on alias held) is among the values a one-column
     select returns. DuckDB reads the key alone to find the matching rows' row ids, then the whole
     rows of those ids: in one step it read every column of every row of the model (1 M customers,

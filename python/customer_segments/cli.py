@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .benchmark import DEFAULT_DAILY_RUNS
@@ -54,6 +55,15 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from exc
+
+
+def _yaml_mapping(text: str) -> dict[str, Any]:
+    import yaml
+
+    value = yaml.safe_load(text)
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"expected a YAML mapping such as '{{at_risk_days: 60}}', got {text!r}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -190,6 +200,8 @@ def _compare_builds(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--raw-format", choices=FORMATS, default="parquet", help="format of --raw-path files")
     parser.add_argument("--workdir", type=Path, default=Path("target/compare-builds"),
                         help="checkouts, DuckDB files and dbt targets (default target/compare-builds)")
+    parser.add_argument("--vars", type=_yaml_mapping, default={},
+                        help="dbt vars both builds get, as YAML, e.g. '{rfm_scoring_method: fixed}'")
     parser.add_argument("--json", type=Path, default=None, help="also write the comparison as JSON here")
 
     def run(args: argparse.Namespace) -> int:
@@ -198,6 +210,7 @@ def _compare_builds(parser: argparse.ArgumentParser) -> Handler:
         versions, comparisons = compare_builds(
             args.base, args.workdir.resolve(), head_ref=args.head,
             raw_path=args.raw_path.resolve() if args.raw_path else None, raw_format=args.raw_format,
+            dbt_vars=args.vars,
         )
         print(report(versions, comparisons))
         if args.json:

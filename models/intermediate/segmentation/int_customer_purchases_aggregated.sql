@@ -1,5 +1,6 @@
 {#- Per customer with a purchase on or before the as-of date: the purchase facts the RFM,
-    lifecycle and value-tier rules are built from (macro purchase_metrics_ctes). -#}
+    lifecycle and value-tier rules are built from. The history computes the same metrics for
+    many as-of dates with the same macro (purchase_metrics_by_as_of_date_ctes). -#}
 
 with
 
@@ -15,7 +16,7 @@ as_of_dates as (
 
 ),
 
-{{ purchase_metrics_ctes('purchases', 'as_of_dates') }},
+{{ purchase_metrics_by_as_of_date_ctes('purchases', 'as_of_dates') }},
 
 final as (
 
@@ -33,7 +34,7 @@ final as (
         recency_days,
         days_since_first_purchase,
         days_between_last_two_purchases
-    from purchase_metrics_final
+    from purchase_metrics
 
 )
 
