@@ -1,33 +1,34 @@
 {#-
-    The raw columns of each raw table, in the order they are fingerprinted and rendered as text.
-    One list per table, shared by the table's base model and by int_rows_unattributed, which
-    reads the raw values of the few clean rows that are rejected on attribution again.
+    The raw-data contract as dbt knows it: per raw table ('<source>.<table>') its columns in the order
+    of the sources YAML (models/staging/<source>/_<source>__sources.yml), the one list of them, read
+    from the dbt graph. The graph holds the sources only while executing a model; a unit test, which
+    has no graph, overrides this macro with the lists it needs (dbt's way for introspective macros).
 -#}
+{% macro raw_contract() -%}
+    {%- set contract = {} -%}
+    {%- for source_node in graph.get('sources', {}).values() if source_node.package_name == project_name -%}
+        {%- do contract.update({
+            source_node.source_name ~ '.' ~ source_node.name: source_node.columns.keys() | list
+        }) -%}
+    {%- endfor -%}
+    {{ return(contract) }}
+{%- endmacro %}
+
+
+{#- The raw columns of a raw table ('<source>.<table>'), in the order they are fingerprinted and
+    rendered as text (raw_contract). [] while parsing, when nothing is executed. -#}
 {% macro raw_columns(table_name) -%}
-    {%- set columns = {
-        'crm.customers': [
-            'customer_id', 'email', 'phone', 'full_name', 'gender', 'birth_date', 'city', 'province',
-            'country_code', 'signup_at', 'acquisition_channel', 'referred_by_customer_id',
-            'member_level', 'marketing_opt_in', 'is_test_account', 'updated_at', '_loaded_at',
-        ],
-        'crm.nps_responses': ['response_id', 'customer_id', 'responded_at', 'score', 'comment', '_loaded_at'],
-        'shop.orders': [
-            'order_id', 'customer_id', 'ordered_at', 'status', 'currency', 'gross_amount',
-            'discount_amount', 'refunded_amount', 'sales_channel', 'updated_at', '_loaded_at',
-        ],
-        'shop.order_items': ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price', '_loaded_at'],
-        'shop.products': ['product_id', 'product_name', 'category', 'brand', '_loaded_at'],
-        'app.events': [
-            'event_id', 'customer_id', 'anonymous_id', 'event_type', 'occurred_at', 'session_id',
-            'platform', 'utm_source', 'utm_medium', 'utm_campaign', 'product_id', '_loaded_at',
-        ],
-        'marketing.campaigns': [
-            'campaign_id', 'campaign_name', 'channel', 'target_segment', 'starts_at', 'ends_at',
-            'conversion_window_days', '_loaded_at',
-        ],
-        'marketing.campaign_assignments': ['campaign_id', 'customer_id', 'variant', 'assigned_at', '_loaded_at'],
-    } -%}
-    {{ return(columns[table_name]) }}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set columns = raw_contract().get(table_name) -%}
+    {%- if not columns -%}
+        {{ exceptions.raise_compiler_error(
+            "raw_columns: the sources YAML declares no columns for raw table '" ~ table_name
+            ~ "' (or a unit test reading it does not override macro raw_contract)"
+        ) }}
+    {%- endif -%}
+    {{ return(columns) }}
 {%- endmacro %}
 
 

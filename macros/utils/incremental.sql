@@ -27,15 +27,17 @@
 {%- endmacro %}
 
 
-{#- Source customer ids whose person gained or changed a record since this model's watermark:
-    their facts are reprocessed on an incremental run, so a late-arriving customer record (or
-    a merge that changes a person's key) reaches facts loaded before it. -#}
-{% macro customer_ids_changed_since_watermark() -%}
+{#- The select of the source customer ids whose person gained or changed a record since this
+    model's watermark: their facts are reprocessed on an incremental run, so a late-arriving
+    customer record (or a merge that changes a person's key) reaches facts loaded before it.
+    id_map: the model's CTE of int_customer_ids_mapped; customer_records: its CTE of
+    stg_crm__customers. -#}
+{% macro customer_ids_changed_since_watermark(id_map, customer_records) -%}
     select id_map.source_customer_id
-    from {{ ref('int_customer_ids_mapped') }} as id_map
-    inner join {{ ref('int_customer_ids_mapped') }} as changed_map
+    from {{ id_map }} as id_map
+    inner join {{ id_map }} as changed_map
         on id_map.customer_key = changed_map.customer_key
-    inner join {{ ref('stg_crm__customers') }} as changed_customers
+    inner join {{ customer_records }} as changed_customers
         on changed_map.source_customer_id = changed_customers.customer_id
     where changed_customers.loaded_at > ({{ incremental_watermark('loaded_at') }})
 {%- endmacro %}
@@ -52,11 +54,12 @@
 
 {#- The rows of a customer fact (columns loaded_at, customer_id) an incremental run reprocesses: those
     loaded since this model's watermark (or without a load time), and those of a person whose
-    customer record changed since then (customer_ids_changed_since_watermark). A where clause;
-    the watermark is always this model's, whichever relation the clause filters. -#}
-{% macro fact_rows_changed_since_watermark() -%}
+    customer record changed since then (changed_customer_ids: the model's CTE of
+    customer_ids_changed_since_watermark). A where clause; the watermark is always this model's,
+    whichever relation the clause filters. -#}
+{% macro fact_rows_changed_since_watermark(changed_customer_ids) -%}
     {{ loaded_since_watermark() }}
-    or customer_id in ({{ customer_ids_changed_since_watermark() }})
+    or customer_id in (select {{ changed_customer_ids }}.source_customer_id from {{ changed_customer_ids }})
 {%- endmacro %}
 
 

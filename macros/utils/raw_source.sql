@@ -1,22 +1,20 @@
 {#-
-    The one door through which staging reads raw data.
+    The one door through which staging reads raw data, called by the staging base models only.
 
-    By default it is the dbt source (the demo seeds, or warehouse tables once raw_database /
-    raw_schema point elsewhere). With var raw_path set, the same source is read from
-    <raw_path>/<table>.<raw_format> instead. source() is still called so that lineage, docs
-    and freshness keep working either way.
+    The model passes both the dbt source and the demo seed with plain source() / ref() calls, so
+    dbt sees both dependencies where a reader sees them: by default the source is the demo seed's
+    table (which dbt must load first), or warehouse tables once raw_database / raw_schema point
+    elsewhere. With var raw_path set, the source's table is read from
+    <raw_path>/<table>.<raw_format> instead; lineage, docs and freshness follow the source either way.
 -#}
-{% macro raw_source(source_name, table_name) -%}
-    {%- set relation = source(source_name, table_name) -%}
+{% macro raw_source(source_relation, demo_seed) -%}
     {%- set raw_path = var('raw_path', none) -%}
-    {%- if not raw_path -%}
-        {#- the default sources are the demo seeds: make dbt load them before staging reads them -#}
-        {%- set demo_seed = ref('raw_' ~ table_name) -%}
-    {%- endif -%}
     {%- if raw_path -%}
+        {#- the source's identifier is var raw_table_prefix + the table name, the file's name -#}
+        {%- set table_name = source_relation.identifier[(var('raw_table_prefix', 'raw_') or '') | length:] -%}
         {{ return(read_raw_file(raw_path, table_name)) }}
     {%- else -%}
-        {{ return(relation) }}
+        {{ return(source_relation) }}
     {%- endif -%}
 {%- endmacro %}
 

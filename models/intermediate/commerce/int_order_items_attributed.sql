@@ -24,39 +24,11 @@
     (delete_withdrawn_rows), as int_orders_attributed does with the order.
 -#}
 
--- depends_on: {{ ref('int_customer_ids_mapped') }}
--- depends_on: {{ ref('stg_shop__orders') }}
--- depends_on: {{ ref('stg_crm__customers') }}
-
 with
 
-{% if is_incremental() %}
-    -- orders changed since this model's watermark by int_orders_attributed's rule, and
-    -- catalogue rows changed since it
-    changed_orders as (
-
-        select order_id from {{ ref('stg_shop__orders') }}
-        where {{ fact_rows_changed_since_watermark() }}
-
-    ),
-
-    changed_products as (
-
-        select product_id from {{ ref('stg_shop__products') }}
-        where {{ loaded_since_watermark() }}
-
-    ),
-{% endif %}
-
-order_items as (
+staged_order_items as (
 
     select * from {{ ref('stg_shop__order_items') }}
-    {% if is_incremental() %}
-        where
-            {{ loaded_since_watermark() }}
-            or order_id in (select changed_orders.order_id from changed_orders)
-            or product_id in (select changed_products.product_id from changed_products)
-    {% endif %}
 
 ),
 
@@ -66,9 +38,64 @@ orders as (
 
 ),
 
-products as (
+products as {{ not_materialized() }} (
 
     select * from {{ ref('stg_shop__products') }}
+
+),
+
+-- read only by an incremental run (the orders int_orders_attributed reprocesses)
+staged_orders as ( -- noqa: ST03
+
+    select * from {{ ref('stg_shop__orders') }}
+
+),
+
+id_map as {{ not_materialized() }} ( -- noqa: ST03
+
+    select * from {{ ref('int_customer_ids_mapped') }}
+
+),
+
+customer_records as ( -- noqa: ST03
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+{% if is_incremental() %}
+    -- orders changed since this model's watermark by int_orders_attributed's rule, and
+    -- catalogue rows changed since it
+    changed_customer_ids as (
+
+        {{ customer_ids_changed_since_watermark('id_map', 'customer_records') }}
+
+    ),
+
+    changed_orders as (
+
+        select order_id from staged_orders
+        where {{ fact_rows_changed_since_watermark('changed_customer_ids') }}
+
+    ),
+
+    changed_products as (
+
+        select product_id from products
+        where {{ loaded_since_watermark() }}
+
+    ),
+{% endif %}
+
+order_items as (
+
+    select * from staged_order_items
+    {% if is_incremental() %}
+        where
+            {{ loaded_since_watermark() }}
+            or order_id in (select changed_orders.order_id from changed_orders)
+            or product_id in (select changed_products.product_id from changed_products)
+    {% endif %}
 
 ),
 

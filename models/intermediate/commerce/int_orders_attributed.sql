@@ -22,29 +22,49 @@
     net_amount = gross_amount - discount_amount - refunded_amount, in the reporting currency.
 -#}
 
--- depends_on: {{ ref('stg_crm__customers') }}
-
 with
 
-orders as (
+staged_orders as (
 
     select * from {{ ref('stg_shop__orders') }}
-    {% if is_incremental() %}
-        -- rows loaded since the last build, minus var fact_lookback_days for late arrivals
-        where {{ fact_rows_changed_since_watermark() }}
-    {% endif %}
 
 ),
 
-id_map as (
+id_map as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_ids_mapped') }}
+
+),
+
+-- read only by an incremental run (the persons whose record changed)
+customer_records as ( -- noqa: ST03
+
+    select * from {{ ref('stg_crm__customers') }}
 
 ),
 
 exchange_rates as (
 
     select * from {{ ref('exchange_rates') }}
+
+),
+
+{% if is_incremental() %}
+    changed_customer_ids as (
+
+        {{ customer_ids_changed_since_watermark('id_map', 'customer_records') }}
+
+    ),
+{% endif %}
+
+orders as (
+
+    select * from staged_orders
+    {% if is_incremental() %}
+        -- rows loaded since the last build (less var fact_lookback_days for late arrivals), and the
+        -- orders of persons whose customer record changed since
+        where {{ fact_rows_changed_since_watermark('changed_customer_ids') }}
+    {% endif %}
 
 ),
 

@@ -24,11 +24,11 @@
     depends on customers, orders and rates that may arrive long after it.
 
     The base models keep raw values only for their own rejects, so the raw values (and the
-    fingerprint of a row that was the only one of its key) of these rows are read from the raw
-    tables again: the raw rows of their keys, matched on the fingerprint where a key has
-    several. That read is what costs (1 M customers: 11 s to find 150 k events among 50 M), so
-    an incremental run takes the raw values of the rows it already holds from itself, reads
-    only the raw rows loaded since the earliest of the others (raw_rows_of_keys), and writes
+    fingerprint of a row that was the only one of its key) of these rows are read again, through
+    the staging views base_<source>__<table>_as_delivered: the raw rows of their keys, matched on
+    the fingerprint where a key has several. That read is what costs (1 M customers: 11 s to
+    find 150 k events among 50 M), so an incremental run takes the raw values of the rows it already holds from itself, reads
+    only the raw rows loaded since the earliest of the others (delivered_rows_of_keys), and writes
     only what changed, with a withdrawal row for each row no longer rejected. On Spark, which
     cannot delete rows, it is a table rebuilt on every run (fact_materialization).
 -#}
@@ -94,33 +94,33 @@ attributed_assignments as (
 
 ),
 
-raw_orders as {{ not_materialized() }} (
+delivered_orders as {{ not_materialized() }} (
 
-    select * from {{ raw_source('shop', 'orders') }}
-
-),
-
-raw_order_items as {{ not_materialized() }} (
-
-    select * from {{ raw_source('shop', 'order_items') }}
+    select * from {{ ref('base_shop__orders_as_delivered') }}
 
 ),
 
-raw_events as {{ not_materialized() }} (
+delivered_order_items as {{ not_materialized() }} (
 
-    select * from {{ raw_source('app', 'events') }}
-
-),
-
-raw_nps_responses as {{ not_materialized() }} (
-
-    select * from {{ raw_source('crm', 'nps_responses') }}
+    select * from {{ ref('base_shop__order_items_as_delivered') }}
 
 ),
 
-raw_assignments as {{ not_materialized() }} (
+delivered_events as {{ not_materialized() }} (
 
-    select * from {{ raw_source('marketing', 'campaign_assignments') }}
+    select * from {{ ref('base_app__events_as_delivered') }}
+
+),
+
+delivered_nps_responses as {{ not_materialized() }} (
+
+    select * from {{ ref('base_crm__nps_responses_as_delivered') }}
+
+),
+
+delivered_assignments as {{ not_materialized() }} (
+
+    select * from {{ ref('base_marketing__campaign_assignments_as_delivered') }}
 
 ),
 {% if is_incremental() %}
@@ -292,7 +292,7 @@ unattributed as (
     ),
 {% endif %}
 
--- the other rows (every row on a full build): their raw values are read from the raw tables again
+-- the other rows (every row on a full build): their raw values are read from the raw rows again
 
 to_look_up as (
 
@@ -310,17 +310,15 @@ to_look_up as (
 
 raw_rows as (
 
-    {{ raw_rows_of_keys('raw_orders', 'shop.orders', ['order_id'], 'to_look_up') }}
+    {{ delivered_rows_of_keys('delivered_orders', 'shop.orders', 'to_look_up') }}
     union all
-    {{ raw_rows_of_keys('raw_order_items', 'shop.order_items', ['order_item_id'], 'to_look_up') }}
+    {{ delivered_rows_of_keys('delivered_order_items', 'shop.order_items', 'to_look_up') }}
     union all
-    {{ raw_rows_of_keys('raw_events', 'app.events', ['event_id'], 'to_look_up') }}
+    {{ delivered_rows_of_keys('delivered_events', 'app.events', 'to_look_up') }}
     union all
-    {{ raw_rows_of_keys('raw_nps_responses', 'crm.nps_responses', ['response_id'], 'to_look_up') }}
+    {{ delivered_rows_of_keys('delivered_nps_responses', 'crm.nps_responses', 'to_look_up') }}
     union all
-    {{ raw_rows_of_keys(
-        'raw_assignments', 'marketing.campaign_assignments', ['campaign_id', 'customer_id'], 'to_look_up'
-    ) }}
+    {{ delivered_rows_of_keys('delivered_assignments', 'marketing.campaign_assignments', 'to_look_up') }}
 
 ),
 

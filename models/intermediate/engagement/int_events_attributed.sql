@@ -17,23 +17,43 @@
     (DECISIONLOG). They stay in stg_app__events, one join on event_id away.
 -#}
 
--- depends_on: {{ ref('stg_crm__customers') }}
-
 with
 
-events as (
+staged_events as (
 
     select * from {{ ref('stg_app__events') }}
-    {% if is_incremental() %}
-        -- rows loaded since the last build, minus var fact_lookback_days for late arrivals
-        where {{ fact_rows_changed_since_watermark() }}
-    {% endif %}
 
 ),
 
-id_map as (
+id_map as {{ not_materialized() }} (
 
     select * from {{ ref('int_customer_ids_mapped') }}
+
+),
+
+-- read only by an incremental run (the persons whose record changed)
+customer_records as ( -- noqa: ST03
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+{% if is_incremental() %}
+    changed_customer_ids as (
+
+        {{ customer_ids_changed_since_watermark('id_map', 'customer_records') }}
+
+    ),
+{% endif %}
+
+events as (
+
+    select * from staged_events
+    {% if is_incremental() %}
+        -- rows loaded since the last build (less var fact_lookback_days for late arrivals), and the
+        -- events of persons whose customer record changed since
+        where {{ fact_rows_changed_since_watermark('changed_customer_ids') }}
+    {% endif %}
 
 ),
 

@@ -1,20 +1,24 @@
 {#-
     Every raw row accounted for, per raw table:
         raw_rows = clean_rows + rejected_rows + superseded_rows
-    raw_rows are counted straight from the raw source, clean_rows from the last clean model
-    of the table, rejected_rows from rejected_rows, superseded_rows (older versions and
+    raw_rows are counted from the table's staging view of its raw rows as delivered
+    (base_<source>__<table>_as_delivered: every raw row, nothing filtered), clean_rows from the
+    last clean model of the table, rejected_rows from rejected_rows, superseded_rows (older versions and
     redeliveries) from the staging base model. A data test demands is_reconciled.
 -#}
 
 {%- set tables = [
-    ('crm', 'customers', 'crm.customers', 'stg_crm__customers', 'base_crm__customers'),
-    ('crm', 'nps_responses', 'crm.nps_responses', 'int_nps_responses_attributed', 'base_crm__nps_responses'),
-    ('shop', 'orders', 'shop.orders', 'int_orders_attributed', 'base_shop__orders'),
-    ('shop', 'order_items', 'shop.order_items', 'int_order_items_attributed', 'base_shop__order_items'),
-    ('shop', 'products', 'shop.products', 'stg_shop__products', 'base_shop__products'),
-    ('app', 'events', 'app.events', 'int_events_attributed', 'base_app__events'),
-    ('marketing', 'campaigns', 'marketing.campaigns', 'stg_marketing__campaigns', 'base_marketing__campaigns'),
-    ('marketing', 'campaign_assignments', 'marketing.campaign_assignments',
+    ('crm.customers', 'base_crm__customers_as_delivered', 'stg_crm__customers', 'base_crm__customers'),
+    ('crm.nps_responses', 'base_crm__nps_responses_as_delivered', 'int_nps_responses_attributed',
+        'base_crm__nps_responses'),
+    ('shop.orders', 'base_shop__orders_as_delivered', 'int_orders_attributed', 'base_shop__orders'),
+    ('shop.order_items', 'base_shop__order_items_as_delivered', 'int_order_items_attributed',
+        'base_shop__order_items'),
+    ('shop.products', 'base_shop__products_as_delivered', 'stg_shop__products', 'base_shop__products'),
+    ('app.events', 'base_app__events_as_delivered', 'int_events_attributed', 'base_app__events'),
+    ('marketing.campaigns', 'base_marketing__campaigns_as_delivered', 'stg_marketing__campaigns',
+        'base_marketing__campaigns'),
+    ('marketing.campaign_assignments', 'base_marketing__campaign_assignments_as_delivered',
         'int_campaign_assignments_attributed', 'base_marketing__campaign_assignments'),
 ] %}
 
@@ -30,12 +34,12 @@ rejected as (
 
 ),
 
-{% for source_name, table_name, source_table, clean_model, base_model in tables %}
-    counts_{{ table_name }} as (
+{% for source_table, delivered_model, clean_model, base_model in tables %}
+    counts_{{ loop.index }} as (
 
         select
             '{{ source_table }}' as source_table,
-            (select count(*) from {{ raw_source(source_name, table_name) }}) as raw_rows,
+            (select count(*) from {{ ref(delivered_model) }}) as raw_rows,
             (select count(*) from {{ ref(clean_model) }}) as clean_rows,
             (
                 select count(*) from {{ ref(base_model) }}
@@ -47,8 +51,8 @@ rejected as (
 {% endfor %}
 counted as (
 
-    {% for source_name, table_name, source_table, clean_model, base_model in tables %}
-        select * from counts_{{ table_name }}
+    {% for source_table, delivered_model, clean_model, base_model in tables %}
+        select * from counts_{{ loop.index }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

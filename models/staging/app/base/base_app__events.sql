@@ -32,7 +32,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('app', 'events') }}
+    select * from {{ raw_source(source('app', 'events'), ref('raw_events')) }}
 
 ),
 

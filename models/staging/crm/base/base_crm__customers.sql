@@ -43,7 +43,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('crm', 'customers') }}
+    select * from {{ raw_source(source('crm', 'customers'), ref('raw_customers')) }}
 
 ),
 

@@ -16,7 +16,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('crm', 'nps_responses') }}
+    select * from {{ raw_source(source('crm', 'nps_responses'), ref('raw_nps_responses')) }}
 
 ),
 

@@ -18,7 +18,8 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('marketing', 'campaign_assignments') }}
+    select *
+    from {{ raw_source(source('marketing', 'campaign_assignments'), ref('raw_campaign_assignments')) }}
 
 ),
 

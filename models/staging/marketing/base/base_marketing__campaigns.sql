@@ -18,7 +18,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('marketing', 'campaigns') }}
+    select * from {{ raw_source(source('marketing', 'campaigns'), ref('raw_campaigns')) }}
 
 ),
 

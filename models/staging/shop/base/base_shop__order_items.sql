@@ -23,7 +23,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('shop', 'order_items') }}
+    select * from {{ raw_source(source('shop', 'order_items'), ref('raw_order_items')) }}
 
 ),
 

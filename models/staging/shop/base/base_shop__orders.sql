@@ -33,7 +33,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('shop', 'orders') }}
+    select * from {{ raw_source(source('shop', 'orders'), ref('raw_orders')) }}
 
 ),
 

@@ -15,7 +15,7 @@ with
 
 source as {{ not_materialized() }} (
 
-    select * from {{ raw_source('shop', 'products') }}
+    select * from {{ raw_source(source('shop', 'products'), ref('raw_products')) }}
 
 ),
 
