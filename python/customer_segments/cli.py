@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .benchmark import DEFAULT_DAILY_RUNS
-from .config import (
+from .generator.config import (
     DEFAULT_END,
     DEFAULT_EVENTS_PER_CUSTOMER,
     DEFAULT_ORDERS_PER_CUSTOMER,
@@ -24,7 +24,7 @@ from .config import (
     DEFAULT_START,
     GeneratorConfig,
 )
-from .writers import FORMATS
+from .generator.writers import FORMATS
 
 Handler = Callable[[argparse.Namespace], int]
 Configure = Callable[[argparse.ArgumentParser], Handler]
@@ -142,7 +142,7 @@ def _bench_generate(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--format", choices=FORMATS, default="parquet", help="file format (default parquet)")
 
     def run(args: argparse.Namespace) -> int:
-        from .bench import format_report, run_benchmark
+        from .benchmark.generate import format_report, run_benchmark
 
         config = config_from_args(parser, args)
         print(format_report(run_benchmark(config, args.format, args.out, progress=not args.no_progress)))

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from .project import PROJECT_DIR  # the project a DbtProject builds unless told another
 
 
 def duckdb_settings() -> dict[str, str]:

@@ -10,9 +10,8 @@ import pyarrow as pa
 import pytest
 
 from customer_segments.cli import main
-from customer_segments.config import GeneratorConfig
-from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, generate
-from customer_segments.schema import TABLES
+from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
+from customer_segments.generator.contract import TABLES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_RAW = REPO_ROOT / "seeds" / "raw"

@@ -30,7 +30,7 @@ from customer_segments.benchmark.report import (
 from customer_segments.benchmark.run import BenchOptions, code_version, problems, repeated_daily_builds, run_bench
 from customer_segments.cli import main
 from customer_segments.dbt_runner import PROJECT_DIR, DbtProject, nodes_from_run_results
-from customer_segments.schema import TABLES
+from customer_segments.generator.contract import TABLES
 
 SCALE = 300
 

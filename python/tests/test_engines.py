@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from customer_segments.engines import (
-    main,
-    mart_tables,
-    normalise_rows,
-    slowest_nodes,
-    spark_conf,
-    spark_select_sql,
-    table_differences,
-)
-from customer_segments.review.compare import Relation
+from customer_segments.engines.compare import normalise_rows, table_differences
+from customer_segments.engines.run import main, slowest_nodes
+from customer_segments.engines.spark import spark_conf, spark_select_sql
+from customer_segments.review.compare import Relation, mart_relations
 
 
 def test_rows_compare_regardless_of_order_and_engine_types() -> None:
@@ -81,7 +75,7 @@ def test_marts_include_the_views_their_post_hooks_create(tmp_path: Path) -> None
     }
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"nodes": nodes}))
-    assert mart_tables(manifest) == {"customer_tags": Relation("main_marts", "customer_tags"),
+    assert mart_relations(manifest) == {"customer_tags": Relation("main_marts", "customer_tags"),
                                      "customer_tags_wide": Relation("main_marts", "customer_tags_wide")}
 
 

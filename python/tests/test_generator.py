@@ -18,9 +18,8 @@ import pytest
 
 from conftest import DEMO_CUSTOMERS, SEEDS_RAW
 from customer_segments.cli import main
-from customer_segments.config import GeneratorConfig
-from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, generate
-from customer_segments.schema import TABLE_NAMES, TABLES
+from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
+from customer_segments.generator.contract import TABLE_NAMES, TABLES
 
 CLEAN_STATUSES = ("paid", "shipped", "completed", "cancelled", "refunded", "pending")
 IN_CLEAN_STATUSES = "('" + "', '".join(CLEAN_STATUSES) + "')"

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from customer_segments.dbt_runner import DbtProject
-from customer_segments.reference import Order, segment_customers
+from reference import Order, segment_customers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "raw_tiny"
 

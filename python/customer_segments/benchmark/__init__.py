@@ -1,9 +1,11 @@
-"""``bench``: the project's full and daily ``dbt build`` against the raw-scan lower bound and a
-pandas peer, at several scales (issue 7). README "Benchmark" explains how to run it.
+"""The benchmarks. ``bench``: the project's full and daily ``dbt build`` against the raw-scan lower
+bound and a pandas peer, at several scales (issue 7; README "Benchmark" explains how to run it).
+``bench-generate``: the demo-data generator alone (:mod:`.generate`: wall time, peak memory, rows
+and bytes, printed only).
 
-Modules: :mod:`.cache` (raw data generated once per scale and seed), :mod:`.measure` (wall time
-and peak memory of a process tree), :mod:`.lower_bound` (one DuckDB scan), :mod:`.peer` (the
-pandas implementation of the segment definitions), :mod:`.daily` (one more day of raw data),
+Modules of ``bench``: :mod:`.cache` (raw data generated once per scale and seed), :mod:`.measure`
+(wall time and peak memory of a process tree), :mod:`.lower_bound` (one DuckDB scan), :mod:`.peer`
+(the pandas implementation of the segment definitions), :mod:`.daily` (one more day of raw data),
 :mod:`.run` (one scale end to end) and :mod:`.report` (JSON, markdown table, plot).
 """
 

@@ -7,9 +7,8 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..config import GeneratorConfig
-from ..generator import generate
-from ..schema import TABLE_NAMES
+from ..generator import GeneratorConfig, generate
+from ..generator.contract import TABLE_NAMES
 
 #: The volume the issue asks for: roughly 10 orders and 50 events per customer.
 BENCH_ORDERS_PER_CUSTOMER = 10.0

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..schema import TABLE_NAMES
+from ..generator.contract import TABLE_NAMES
 
 SUFFIX = "-d1"  # new ids: the old id plus this suffix, never a collision
 REFUND_AGE_DAYS = 90

@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from ..dbt_runner import duckdb_settings
-from ..schema import TABLES
+from ..generator.contract import TABLES
 from .measure import self_maxrss_mib
 
 #: The tables aggregated per customer (the rest are folded into totals).

@@ -1,7 +1,7 @@
 """The peer: the RFM, lifecycle and value-tier definitions in pandas, as in a notebook.
 
 It starts from the same raw Parquet files as the project and applies the same rules (README
-"Segments", :mod:`customer_segments.reference` in plain Python), vectorised:
+"Segments"; ``python/tests/reference.py`` states them in plain Python), vectorised:
 
 * staging, only the columns the three labels depend on: the project's reject rules for
   customers, orders and events (missing keys, statuses that do not normalise, missing or
@@ -18,7 +18,8 @@ Simplifications (they cannot change a label on the generated data, and the bench
 that): versions with identical timestamps are not broken by the project's row fingerprint (the
 generator's duplicates with equal timestamps are exact copies); events are not de-duplicated
 (they only decide the as-of date, and a redelivered event is a copy of the first delivery);
-``reporting_timezone`` is UTC (the default) and the segmentation vars are their defaults.
+``reporting_timezone`` is UTC (the default) and every var the peer applies has its default, read
+from ``dbt_project.yml`` (:data:`VARS`).
 
 Run as ``python -m customer_segments.benchmark.peer RAW OUT`` (its own process, so its
 memory is measured like dbt's); writes ``OUT`` (Parquet: customer_key, rfm_segment,
@@ -30,23 +31,25 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..dbt_runner import PROJECT_DIR
-from ..reference import Settings
+from ..project import PROJECT_DIR, dbt_vars
 from .measure import self_maxrss_mib
 
 LOOKUPS = PROJECT_DIR / "seeds" / "lookups"
-REPORTING_CURRENCY = "CNY"
-ORDER_STATUSES = ("pending", "paid", "shipped", "completed", "cancelled", "refunded")
-STATUS_ALIASES = {"canceled": "cancelled", "complete": "completed", "payed": "paid"}
-PHONE_COUNTRY_CODE = "86"
-PHONE_NATIONAL_LENGTH = 11
-IDENTITY_PASSES = 4
+#: the project's vars with their defaults: the peer applies the rules as a default build does
+VARS: Mapping[str, Any] = dbt_vars()
+REPORTING_CURRENCY = str(VARS["reporting_currency"])
+ORDER_STATUSES = tuple(VARS["order_statuses"])
+STATUS_ALIASES = dict(VARS["order_status_aliases"])
+PHONE_COUNTRY_CODE = str(VARS["phone_country_code"])
+PHONE_NATIONAL_LENGTH = int(VARS["phone_national_length"])
+IDENTITY_PASSES = int(VARS["identity_resolution_passes"])
 
 
 def read(raw: Path, table: str, columns: list[str]) -> pd.DataFrame:
@@ -165,12 +168,12 @@ def latest_event_date(raw: Path, id_map: pd.DataFrame) -> pd.Timestamp:
 # --- segmentation ---------------------------------------------------------------------------
 
 def segment(orders: pd.DataFrame, id_map: pd.DataFrame, as_of: pd.Timestamp,
-            settings: Settings = Settings()) -> pd.DataFrame:
-    purchases = orders[orders["status"].isin(settings.purchase_statuses) & ~orders["is_test_account"]
+            settings: Mapping[str, Any] = VARS) -> pd.DataFrame:
+    purchases = orders[orders["status"].isin(settings["purchase_statuses"]) & ~orders["is_test_account"]
                        & (orders["net_cents"] > 0) & (orders["order_date"] <= as_of)].copy()
     purchases["days"] = (as_of - purchases["order_date"]).dt.days
-    purchases["in_rfm"] = purchases["days"] < settings.rfm_window_days
-    purchases["in_loyal"] = purchases["days"] < settings.loyal_window_days
+    purchases["in_rfm"] = purchases["days"] < settings["rfm_window_days"]
+    purchases["in_loyal"] = purchases["days"] < settings["loyal_window_days"]
     purchases["rfm_cents"] = purchases["net_cents"].where(purchases["in_rfm"], 0)
     purchases = purchases.sort_values(["customer_key", "order_date", "order_id"], ascending=[True, False, False])
     purchases["nth"] = purchases.groupby("customer_key").cumcount()
@@ -212,10 +215,10 @@ def segment(orders: pd.DataFrame, id_map: pd.DataFrame, as_of: pd.Timestamp,
     people = people.join(m, how="left")
     people = people[(people["signup_at"].dt.normalize() <= as_of) | people["purchases"].notna()]
     stage = np.select(
-        [people["purchases"].isna(), people["recency"] > settings.churn_days,
-         people["recency"] > settings.at_risk_days, people["first_age"] <= settings.new_customer_days,
-         (people["gap"] > settings.churn_days).fillna(False).astype(bool),
-         people["loyal"] >= settings.loyal_min_purchases],
+        [people["purchases"].isna(), people["recency"] > settings["churn_days"],
+         people["recency"] > settings["at_risk_days"], people["first_age"] <= settings["new_customer_days"],
+         (people["gap"] > settings["churn_days"]).fillna(False).astype(bool),
+         people["loyal"] >= settings["loyal_min_purchases"]],
         ["prospect", "churned", "at_risk", "new", "reactivated", "loyal"], default="active")
     return pd.DataFrame({"customer_key": people.index.astype(str), "rfm_segment": people["rfm_segment"].to_numpy(),
                          "lifecycle_stage": stage, "value_tier": people["value_tier"].to_numpy()})

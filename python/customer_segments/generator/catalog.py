@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .config import GeneratorConfig
 from .randomness import GLOBAL_CHUNK, Stream, categorical, rng_for
 from .timeutil import LOAD_TIME_OF_DAY
@@ -71,14 +71,14 @@ def build_catalog(config: GeneratorConfig) -> Catalog:
 
     number = np.arange(1, n + 1)
     table = au.build_table(
-        schema.PRODUCTS,
+        contract.PRODUCTS,
         {
             "product_id": au.ids(ids.PRODUCT, number),
             "product_name": pa.array(names, pa.string()),
             "category": au.labels([c[0] for c in vocab.CATEGORIES], category),
             "brand": au.labels(vocab.BRANDS, brand),
             # the catalogue is loaded once, by the first nightly load of the period
-            schema.LOADED_AT: au.timestamps(np.full(n, config.start_s + LOAD_TIME_OF_DAY)),
+            contract.LOADED_AT: au.timestamps(np.full(n, config.start_s + LOAD_TIME_OF_DAY)),
         },
     )
     return Catalog(

@@ -1,4 +1,5 @@
-"""An independent, plain-Python statement of the segment definitions (README "Segments").
+"""An independent, plain-Python statement of the segment definitions (README "Segments"), for
+test_segments.py.
 
 It reads attributed orders and customers (after staging and the identity merge) and
 recomputes purchases, RFM scores and segments, lifecycle stages and value tiers, so tests

@@ -1,7 +1,7 @@
 """Orders and order items.
 
 Organic purchases come from the population's purchase windows (Poisson counts, seasonal
-timestamps); campaign purchases are added by :mod:`customer_segments.campaigns`. Each
+timestamps); campaign purchases are added by :mod:`customer_segments.generator.campaigns`. Each
 order gets 1-5 items, a currency (USD at about 1/7.1 of CNY prices), discounts for
 discount seekers, and a status lifecycle cut off at the end of the period (cancellations,
 partial and full refunds, pending payments). About 10 % of orders are exported twice: an
@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .arrays import group_starts
 from .context import ChunkContext
 from .dirty import insert_copies
@@ -187,7 +187,7 @@ def build_orders(ctx: ChunkContext, pop: Population, purchases: Purchases) -> tu
 def orders_table(ctx: ChunkContext, orders: Orders) -> pa.Table:
     """Final versions of all orders, plus earlier ``paid`` versions of ~10 % of them."""
     table = au.build_table(
-        schema.ORDERS,
+        contract.ORDERS,
         {
             "order_id": au.ids(ids.ORDER, orders.number),
             "customer_id": au.ids(ids.CUSTOMER, orders.customer_number),
@@ -199,7 +199,7 @@ def orders_table(ctx: ChunkContext, orders: Orders) -> pa.Table:
             "refunded_amount": au.decimals(orders.refunded),
             "sales_channel": au.labels(vocab.SALES_CHANNELS, orders.channel),
             "updated_at": au.timestamps(orders.updated_at),
-            schema.LOADED_AT: au.timestamps(nightly_load(orders.updated_at)),
+            contract.LOADED_AT: au.timestamps(nightly_load(orders.updated_at)),
         },
     )
     rng = ctx.rng(Stream.ORDER_VERSIONS)
@@ -217,7 +217,7 @@ def orders_table(ctx: ChunkContext, orders: Orders) -> pa.Table:
             "status": "paid",
             "refunded_amount": au.decimals(np.zeros(len(rows), dtype=np.int64)),
             "updated_at": au.timestamps(orders.ordered_at[rows]),
-            schema.LOADED_AT: au.timestamps(nightly_load(orders.ordered_at[rows])),
+            contract.LOADED_AT: au.timestamps(nightly_load(orders.ordered_at[rows])),
         },
         before=True,
     )
@@ -225,13 +225,13 @@ def orders_table(ctx: ChunkContext, orders: Orders) -> pa.Table:
 
 def items_table(orders: Orders, items: Items) -> pa.Table:
     return au.build_table(
-        schema.ORDER_ITEMS,
+        contract.ORDER_ITEMS,
         {
             "order_item_id": au.ids(ids.ORDER_ITEM, items.number),
             "order_id": au.ids(ids.ORDER, orders.number[items.order]),
             "product_id": au.ids(ids.PRODUCT, items.product + 1),
             "quantity": au.ints(items.quantity),
             "unit_price": au.decimals(items.unit_cents),
-            schema.LOADED_AT: au.timestamps(nightly_load(orders.ordered_at[items.order])),
+            contract.LOADED_AT: au.timestamps(nightly_load(orders.ordered_at[items.order])),
         },
     )

@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .arrays import unit_ranks
 from .context import ChunkContext
 from .ids import Counter
@@ -48,13 +48,13 @@ def nps_table(ctx: ChunkContext, pop: Population) -> pa.Table:
     count = np.array([g[1] for g in _COMMENT_GROUPS])[group]
     comment = first + (rng.random(m) * count).astype(np.int64)
     return au.build_table(
-        schema.NPS_RESPONSES,
+        contract.NPS_RESPONSES,
         {
             "response_id": au.ids(ids.NPS_RESPONSE, ctx.counters.allocate(Counter.NPS_RESPONSE, m)),
             "customer_id": au.ids(ids.CUSTOMER, pop.number[who]),
             "responded_at": au.timestamps(at),
             "score": au.ints(score),
             "comment": au.labels(_COMMENTS, comment, valid=rng.random(m) < COMMENT_SHARE),
-            schema.LOADED_AT: au.timestamps(nightly_load(at)),
+            contract.LOADED_AT: au.timestamps(nightly_load(at)),
         },
     )

@@ -45,7 +45,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .config import GeneratorConfig
 from .context import ChunkContext
 from .orders import Purchases
@@ -103,7 +103,7 @@ def campaigns_table(config: GeneratorConfig) -> pa.Table:
     starts = np.array([c.starts_at(config) for c in CAMPAIGNS])
     ends = np.array([c.ends_at(config) for c in CAMPAIGNS])
     return au.build_table(
-        schema.CAMPAIGNS,
+        contract.CAMPAIGNS,
         {
             "campaign_id": pa.array(CAMPAIGN_IDS, pa.string()),
             "campaign_name": pa.array([c.name for c in CAMPAIGNS], pa.string()),
@@ -112,7 +112,7 @@ def campaigns_table(config: GeneratorConfig) -> pa.Table:
             "starts_at": au.timestamps(starts),
             "ends_at": au.timestamps(ends),
             "conversion_window_days": au.ints(np.array([c.conversion_window_days for c in CAMPAIGNS])),
-            schema.LOADED_AT: au.timestamps(nightly_load(ends)),
+            contract.LOADED_AT: au.timestamps(nightly_load(ends)),
         },
     )
 
@@ -172,12 +172,12 @@ def assignments_table(pop: Population, assignments: Assignments) -> pa.Table:
     customer = assignments.customer[order]
     assigned_at = assignments.assigned_at[order]
     return au.build_table(
-        schema.CAMPAIGN_ASSIGNMENTS,
+        contract.CAMPAIGN_ASSIGNMENTS,
         {
             "campaign_id": au.labels(CAMPAIGN_IDS, assignments.campaign[order]),
             "customer_id": au.ids(ids.CUSTOMER, pop.number[customer]),
             "variant": au.labels(vocab.VARIANTS, assignments.variant[order]),
             "assigned_at": au.timestamps(assigned_at),
-            schema.LOADED_AT: au.timestamps(nightly_load(assigned_at)),
+            contract.LOADED_AT: au.timestamps(nightly_load(assigned_at)),
         },
     )

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .campaigns import CAMPAIGN_IDS, CAMPAIGNS
 from .config import GeneratorConfig
 from .arrays import group_starts
@@ -136,7 +136,7 @@ class EventLog:
         sources = [p[0] for p in UTM_PAIRS]
         mediums = [p[1] for p in UTM_PAIRS]
         return au.build_table(
-            schema.EVENTS,
+            contract.EVENTS,
             {
                 "event_id": au.ids(ids.EVENT, ctx.counters.allocate(Counter.EVENT, len(order))),
                 "customer_id": au.ids(ids.CUSTOMER, customer, valid=customer >= 0),
@@ -149,7 +149,7 @@ class EventLog:
                 "utm_medium": au.labels(mediums, np.maximum(pair, 0), valid=has_utm),
                 "utm_campaign": au.labels(utm.names, np.maximum(campaign, 0), valid=has_utm),
                 "product_id": au.ids(ids.PRODUCT, product + 1, valid=product >= 0),
-                schema.LOADED_AT: au.timestamps(nightly_load(at)),
+                contract.LOADED_AT: au.timestamps(nightly_load(at)),
             },
         )
 

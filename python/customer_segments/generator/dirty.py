@@ -5,7 +5,7 @@ demo (one chunk) shows every case a few times. Row-level cases (copies) and valu
 cases use generic table operations defined here; picks within one table are disjoint so
 one kind of dirt never hides another.
 
-customers (built in :mod:`customer_segments.customers`)
+customers (built in :mod:`customer_segments.generator.customers`)
     15 % of customers have 2-3 versions (city, member_level, phone format or opt-in
     changed, increasing updated_at); 1 % exact duplicate rows; a few rows with a null
     customer_id; 2 % second accounts whose email differs only in case/spaces; 1 % second
@@ -13,7 +13,7 @@ customers (built in :mod:`customer_segments.customers`)
     gender spelled M/male/Male/男/F/female/Female/女/unknown/''/null; emails with odd
     case/whitespace, null or without '@'; country 'cn' / ' CN'.
 orders
-    null order_id, customer_id unknown to the CRM (:mod:`customer_segments.orders`),
+    null order_id, customer_id unknown to the CRM (:mod:`customer_segments.generator.orders`),
     negative or null gross_amount, negative discount/refunded amounts, unknown and
     respelled statuses, respelled and unknown currencies, ordered_at in the future.
 order_items
@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .ids import Counter, IdCounters
 from .randomness import choose_from, pick_from
 from .timeutil import DAY, FAR_FUTURE, MINUTE, epoch_seconds
@@ -163,7 +163,7 @@ def _future(rng: np.random.Generator, micros: np.ndarray) -> pa.Array:
     """Half of the rows jump to the year 2099, the other half one year ahead."""
     far = (epoch_seconds(FAR_FUTURE) + rng.integers(0, 365 * DAY, len(micros))) * 1_000_000
     ahead = micros + 365 * DAY * 1_000_000
-    return pa.array(np.where(rng.random(len(micros)) < 0.5, far, ahead)).cast(schema.TIMESTAMP)
+    return pa.array(np.where(rng.random(len(micros)) < 0.5, far, ahead)).cast(contract.TIMESTAMP)
 
 
 def _duplicates(table: pa.Table, rng: np.random.Generator, rows: np.ndarray, time_column: str, shift: int) -> pa.Table:
@@ -174,7 +174,7 @@ def _duplicates(table: pa.Table, rng: np.random.Generator, rows: np.ndarray, tim
     shifted = column_ints(table, time_column, later) + shift * 1_000_000
     # ``later`` row numbers moved by the exact copies inserted before them
     later_now = later + np.searchsorted(exact, later, side="right")
-    return insert_copies(table, later_now, {time_column: pa.array(shifted).cast(schema.TIMESTAMP)})
+    return insert_copies(table, later_now, {time_column: pa.array(shifted).cast(contract.TIMESTAMP)})
 
 
 # --- per table ---------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def dirty_order_items(table: pa.Table, rng: np.random.Generator, counters: IdCou
 def dirty_events(table: pa.Table, rng: np.random.Generator) -> pa.Table:
     future, duplicate = disjoint_picks(rng, table.num_rows, [EVENT_FUTURE, EVENT_DUPLICATE])
     table = replace_values(table, "occurred_at", future, _future(rng, column_ints(table, "occurred_at", future)))
-    return _duplicates(table, rng, duplicate, schema.LOADED_AT, DAY)
+    return _duplicates(table, rng, duplicate, contract.LOADED_AT, DAY)
 
 
 def dirty_nps(table: pa.Table, rng: np.random.Generator) -> pa.Table:
@@ -226,7 +226,7 @@ def dirty_nps(table: pa.Table, rng: np.random.Generator) -> pa.Table:
     )
     table = replace_values(table, "score", out_of_range, rng.choice(np.array([11, -1]), len(out_of_range)))
     table = replace_values(table, "score", null_score, None)
-    return _duplicates(table, rng, duplicate, schema.LOADED_AT, DAY)
+    return _duplicates(table, rng, duplicate, contract.LOADED_AT, DAY)
 
 
 def dirty_assignments(table: pa.Table, rng: np.random.Generator) -> pa.Table:

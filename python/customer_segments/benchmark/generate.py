@@ -9,8 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import GeneratorConfig
-from .generator import GenerationResult, generate
+from ..generator import GenerationResult, GeneratorConfig, generate
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The CRM customer export: one row per customer version, with the messiness of a real CRM
-(see :mod:`customer_segments.dirty` for the full list)."""
+(see :mod:`customer_segments.generator.dirty` for the full list)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import arrowutil as au
-from . import ids, schema, vocab
+from . import contract, ids, vocab
 from .arrays import unit_ranks
 from .context import ChunkContext
 from .dirty import dirty_customer_rows, disjoint_picks, invalid_email, messy_email, replace_values
 from .population import EMAIL_TWIN, PHONE_TWIN, Population
 from .randomness import Stream, categorical, pick_from
-from .schema import TABLE_NAMES
+from .contract import TABLE_NAMES
 from .timeutil import DAY, nightly_load
 
 VERSIONED_RATE = 0.15
@@ -215,7 +215,7 @@ def customers_table(ctx: ChunkContext, pop: Population) -> pa.Table:
     )
     take = pa.array(acct)
     table = au.build_table(
-        schema.CUSTOMERS,
+        contract.CUSTOMERS,
         {
             "customer_id": au.ids(ids.CUSTOMER, pop.number[acct]),
             "email": email.take(take),
@@ -233,7 +233,7 @@ def customers_table(ctx: ChunkContext, pop: Population) -> pa.Table:
             "marketing_opt_in": au.bools(row_opt),
             "is_test_account": au.bools(pop.is_test[acct]),
             "updated_at": au.timestamps(row_at),
-            schema.LOADED_AT: au.timestamps(nightly_load(row_at)),
+            contract.LOADED_AT: au.timestamps(nightly_load(row_at)),
         },
     )
     return dirty_customer_rows(table, ctx.rng(Stream.DIRT, TABLE_NAMES.index("customers")))

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import schema
+from . import contract
 from .ids import IdFormat
 from .timeutil import DAY
 
@@ -32,13 +32,13 @@ def labels(vocab: Sequence[str | None] | pa.Array, index: np.ndarray, valid: np.
 def timestamps(seconds: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """timestamp[us] (naive UTC) from epoch seconds."""
     micros = np.asarray(seconds, dtype=np.int64) * 1_000_000
-    return pa.array(micros, mask=_mask(valid)).cast(schema.TIMESTAMP)
+    return pa.array(micros, mask=_mask(valid)).cast(contract.TIMESTAMP)
 
 
 def dates(seconds: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """date32 of the UTC calendar day of epoch seconds."""
     days = (np.asarray(seconds, dtype=np.int64) // DAY).astype(np.int32)
-    return pa.array(days, mask=_mask(valid)).cast(schema.DATE)
+    return pa.array(days, mask=_mask(valid)).cast(contract.DATE)
 
 
 def decimals(cents: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -50,7 +50,7 @@ def decimals(cents: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     validity = None
     if valid is not None:
         validity = pa.py_buffer(np.packbits(np.asarray(valid, dtype=bool), bitorder="little"))
-    return pa.Array.from_buffers(schema.DECIMAL, len(c), [validity, pa.py_buffer(words)])
+    return pa.Array.from_buffers(contract.DECIMAL, len(c), [validity, pa.py_buffer(words)])
 
 
 def ints(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:

@@ -4,7 +4,7 @@ Customers are generated in chunks of :data:`CHUNK_CUSTOMERS` base customers; eac
 produces all of its customers' rows (orders, events, ...) and is written immediately,
 so memory stays bounded whatever ``--customers`` is. Randomness comes from generators
 seeded with ``[seed, chunk_no, step]``; IDs from running counters (see
-:mod:`customer_segments.ids`). Same arguments, same bytes.
+:mod:`customer_segments.generator.ids`). Same arguments, same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
-from . import schema
+from . import contract
 from .campaigns import assign, assignments_table, campaigns_table
 from .catalog import build_catalog
 from .config import GeneratorConfig
@@ -49,14 +49,14 @@ class GenerationResult:
 
 def output_paths(out_dir: Path, fmt: str, file_prefix: str = "") -> dict[str, Path]:
     extension = WRITERS[fmt][0]
-    return {name: out_dir / f"{file_prefix}{name}.{extension}" for name in schema.TABLE_NAMES}
+    return {name: out_dir / f"{file_prefix}{name}.{extension}" for name in contract.TABLE_NAMES}
 
 
 def generate_chunk(ctx: ChunkContext) -> dict[str, pa.Table]:
     """All customer-dependent tables of one chunk, dirt included."""
 
     def dirt(table: str) -> np.random.Generator:
-        return ctx.rng(Stream.DIRT, schema.TABLE_NAMES.index(table))
+        return ctx.rng(Stream.DIRT, contract.TABLE_NAMES.index(table))
 
     pop = sample_population(ctx)
     organic = organic_purchases(ctx, pop)
@@ -92,11 +92,11 @@ def generate(
         catalog=catalog,
         counters=IdCounters(config.customers),
     )
-    rows = dict.fromkeys(schema.TABLE_NAMES, 0)
+    rows = dict.fromkeys(contract.TABLE_NAMES, 0)
     with ExitStack() as stack:
         writers: dict[str, TableWriter] = {}
         for name, path in paths.items():
-            writer = WRITERS[fmt][1](path, schema.TABLES[name])
+            writer = WRITERS[fmt][1](path, contract.TABLES[name])
             stack.callback(writer.close)
             writers[name] = writer
 

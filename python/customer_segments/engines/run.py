@@ -1,0 +1,108 @@
+"""The engine check end to end: build on DuckDB, on PostgreSQL and on Spark, rerun the incremental
+models on each other engine, compare every mart with DuckDB's (see :mod:`customer_segments.engines`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..dbt_runner import DbtProject, nodes_from_run_results
+from ..review.compare import Relation, mart_relations
+from . import __doc__ as PACKAGE_DOC
+from .compare import duckdb_columns, fetch_duckdb, table_differences
+from .postgres import fetch_postgres, postgres_server
+from .spark import fetch_spark, require_java, spark_session
+
+
+def slowest_nodes(results: dict[str, Any], count: int = 3) -> str:
+    """The ``count`` slowest nodes of a run_results.json, e.g. ``slowest: a 12 s, b 3 s``."""
+    ranked = sorted(nodes_from_run_results(results), key=lambda node: -node["execution_time"])[:count]
+    return "slowest: " + ", ".join(f"{node['name']} {node['execution_time']:.0f} s" for node in ranked)
+
+
+def timed_dbt(project: DbtProject, *args: str) -> str:
+    """Run ``dbt <args>`` and describe it: the command, its wall time, the nodes it ran and the
+    slowest of them."""
+    project.workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    project.run(*args)
+    seconds = time.perf_counter() - started
+    results = project.run_results()
+    return f"dbt {args[0]} {seconds:.0f} s, {len(results['results'])} nodes ({slowest_nodes(results)})"
+
+
+def build_and_rerun(project: DbtProject, target: str) -> str:
+    """Build the project on ``target``, then run every incremental model once more (no new data:
+    the lookback rows are reprocessed), so the incremental SQL runs on this engine too; the marts
+    compared afterwards must still equal DuckDB's full build."""
+    built = timed_dbt(project, "build", "--target", target)
+    rerun = timed_dbt(project, "run", "--select", "config.materialized:incremental", "--target", target)
+    return f"{built}; incremental {rerun}"
+
+
+def compare_postgres(workdir: Path, reference: Path, tables: dict[str, Relation]) -> list[str]:
+    differences: list[str] = []
+    with postgres_server(workdir / "postgres-server") as server:
+        os.environ.update(server.env)
+        built = build_and_rerun(DbtProject(workdir / "postgres"), "postgres")
+        for name, table in tables.items():
+            differences += table_differences(name, fetch_duckdb(reference, table),
+                                             fetch_postgres(server, table), other="postgres")
+        print(f"postgres: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
+    return differences
+
+
+def compare_spark(workdir: Path, reference: Path, tables: dict[str, Relation]) -> list[str]:
+    require_java()
+    spark_dir = workdir / "spark"
+    spark_dir.mkdir()
+    os.environ["CUSTOMER_SEGMENTS_SPARK_DIR"] = str(spark_dir)
+    built = build_and_rerun(DbtProject(workdir / "spark-dbt"), "spark")
+    differences: list[str] = []
+    with spark_session(spark_dir) as session:
+        for name, table in tables.items():
+            columns = duckdb_columns(reference, table)
+            differences += table_differences(name, fetch_duckdb(reference, table),
+                                             fetch_spark(session, table, columns), other="spark")
+    print(f"spark: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
+    return differences
+
+
+ENGINES = {"postgres": compare_postgres, "spark": compare_spark}
+
+
+def run(workdir: Path, engines: Sequence[str] = tuple(ENGINES)) -> list[str]:
+    """Build on DuckDB and each engine, compare every mart; the list of differences."""
+    reference = DbtProject(workdir / "duckdb")
+    print(f"duckdb: {timed_dbt(reference, 'build')}", flush=True)
+    tables = mart_relations(reference.workdir / "target" / "manifest.json")
+    differences: list[str] = []
+    for engine in engines:
+        differences += ENGINES[engine](workdir, reference.duckdb_path, tables)
+    return differences
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m customer_segments.engines", description=PACKAGE_DOC)
+    parser.add_argument("--engines", nargs="+", choices=sorted(ENGINES), default=list(ENGINES),
+                        help="engines to compare with DuckDB (default: all)")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="customer_segments_engines_"))
+    workdir.chmod(0o755)  # the postgres system user must reach its data directory inside
+    started = time.perf_counter()
+    try:
+        differences = run(workdir, args.engines)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"total {time.perf_counter() - started:.0f} s")
+    if differences:
+        print("marts differ between engines:\n" + "\n".join(differences))
+        return 1
+    print(f"every mart is identical on duckdb and {' and '.join(args.engines)}")
+    return 0
