@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 import pytest
 
 from customer_segments.cli import main
 from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
-from customer_segments.generator.contract import TABLES
+from customer_segments.project import raw_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_RAW = REPO_ROOT / "seeds" / "raw"
@@ -19,29 +18,17 @@ DEMO_CUSTOMERS = 2000
 #: exactly the Makefile's demo-data command (plus --out and --no-progress)
 DEMO_COMMAND = ["generate", "--customers", str(DEMO_CUSTOMERS), "--format", "csv", "--file-prefix", "raw_"]
 
-_DUCKDB_TYPES = {
-    pa.string(): "VARCHAR",
-    pa.timestamp("us"): "TIMESTAMP",
-    pa.date32(): "DATE",
-    pa.decimal128(18, 2): "DECIMAL(18,2)",
-    pa.int32(): "INTEGER",
-    pa.bool_(): "BOOLEAN",
-}
-
-
-def duckdb_columns(schema: pa.Schema) -> str:
-    """A DuckDB ``columns={...}`` struct literal for reading a contract CSV with its types."""
-    return "{" + ", ".join(f"'{f.name}': '{_DUCKDB_TYPES[f.type]}'" for f in schema) + "}"
-
 
 def connect_csv(directory: Path, prefix: str = "raw_") -> duckdb.DuckDBPyConnection:
-    """Views named after the tables over ``<directory>/<prefix><table>.csv``, typed per contract."""
+    """Views named after the tables over ``<directory>/<prefix><table>.csv``, typed as the sources
+    YAML declares each column."""
     con = duckdb.connect()
-    for name, schema in TABLES.items():
-        path = directory / f"{prefix}{name}.csv"
+    for table in raw_tables():
+        path = directory / f"{prefix}{table.name}.csv"
+        columns = "{" + ", ".join(f"'{column.name}': '{column.data_type}'" for column in table.columns) + "}"
         con.execute(
-            f"create view {name} as select * from read_csv('{path}', header = true, auto_detect = false, "
-            f"delim = ',', quote = '\"', escape = '\"', columns = {duckdb_columns(schema)})"
+            f"create view {table.name} as select * from read_csv('{path}', header = true, auto_detect = false, "
+            f"delim = ',', quote = '\"', escape = '\"', columns = {columns})"
         )
     return con
 

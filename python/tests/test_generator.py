@@ -13,13 +13,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from conftest import DEMO_CUSTOMERS, SEEDS_RAW
 from customer_segments.cli import main
 from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
-from customer_segments.generator.contract import TABLE_NAMES, TABLES
+from customer_segments.generator.contract import TABLE_NAMES, TABLES, arrow_schema, arrow_type
+from customer_segments.project import RawColumn, RawTable, raw_tables
 
 CLEAN_STATUSES = ("paid", "shipped", "completed", "cancelled", "refunded", "pending")
 IN_CLEAN_STATUSES = "('" + "', '".join(CLEAN_STATUSES) + "')"
@@ -81,6 +83,49 @@ def test_committed_seeds_stay_small() -> None:
 
 
 # --- contract and file format ----------------------------------------------------------------
+
+
+def _sources_yaml(source: str, tables: dict[str, list[tuple[str, str | None]]]) -> str:
+    lines = ["version: 2", "sources:", f"  - name: {source}", "    tables:"]
+    for table, columns in tables.items():
+        lines += [f"      - name: {table}", "        columns:"]
+        for name, data_type in columns:
+            lines.append(f"          - name: {name}")
+            if data_type is not None:
+                lines.append(f'            data_type: "{data_type}"')
+    return "\n".join(lines) + "\n"
+
+
+def test_raw_tables_are_the_sources_yaml_columns_in_order(tmp_path: Path) -> None:
+    for source, tables in {
+        "shop": {"orders": [("order_id", "varchar"), ("gross_amount", "decimal(18,2)"), ("_loaded_at", "timestamp")]},
+        "crm": {"customers": [("customer_id", "varchar"), ("birth_date", "date"), ("_loaded_at", "timestamp")],
+                "nps": [("score", "integer"), ("is_test", "boolean"), ("_loaded_at", "timestamp")]},
+    }.items():
+        folder = tmp_path / "models" / "staging" / source
+        folder.mkdir(parents=True)
+        (folder / f"_{source}__sources.yml").write_text(_sources_yaml(source, tables))
+    (tmp_path / "models" / "staging" / "crm" / "_crm__models.yml").write_text("version: 2\n")  # not a sources file
+    tables = raw_tables(tmp_path)
+    assert [(t.source, t.name) for t in tables] == [("crm", "customers"), ("crm", "nps"), ("shop", "orders")]
+    assert tables[0].columns == (RawColumn("customer_id", "varchar"), RawColumn("birth_date", "date"),
+                                 RawColumn("_loaded_at", "timestamp"))
+    assert arrow_schema(tables[2]) == pa.schema([("order_id", pa.string()), ("gross_amount", pa.decimal128(18, 2)),
+                                                 ("_loaded_at", pa.timestamp("us"))])
+    assert arrow_schema(tables[1]).types == [pa.int32(), pa.bool_(), pa.timestamp("us")]
+
+
+def test_a_raw_column_without_a_known_data_type_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "models" / "staging" / "app"
+    folder.mkdir(parents=True)
+    (folder / "_app__sources.yml").write_text(_sources_yaml("app", {"events": [("event_id", None)]}))
+    with pytest.raises(ValueError, match="events.event_id has no data_type"):
+        raw_tables(tmp_path)
+    assert arrow_type("DECIMAL(18, 2)") == pa.decimal128(18, 2)
+    with pytest.raises(ValueError, match="'double' has no Arrow type"):
+        arrow_type("double")
+    with pytest.raises(ValueError, match="must end with column _loaded_at"):
+        arrow_schema(RawTable("app", "events", (RawColumn("event_id", "varchar"),)))
 
 
 @pytest.mark.parametrize("table", TABLE_NAMES)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import Catalog
+from .contract import TABLE_NAMES
 from .config import GeneratorConfig
 from .ids import IdCounters
 from .randomness import Stream, rng_for
@@ -50,3 +51,8 @@ class ChunkContext:
 
     def rng(self, stream: Stream, part: int = 0) -> np.random.Generator:
         return rng_for(self.config.seed, self.chunk_no, stream, part)
+
+    def dirt_rng(self, table: str) -> np.random.Generator:
+        """The random stream of the dirt injected into raw table ``table`` (numbered by its place
+        in the contract's table order)."""
+        return self.rng(Stream.DIRT, TABLE_NAMES.index(table))

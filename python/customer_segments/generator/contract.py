@@ -1,13 +1,17 @@
-"""The raw-data contract: one Arrow schema per raw table, columns in contract order.
+"""The raw-data contract as Arrow schemas: one per raw table, columns in contract order.
 
-This module is the single source of truth for table names, column order and types. The
-generator builds every table against these schemas, the writers use them for headers
-and Parquet schemas, and the tests compare the files against them.
+The contract itself is the dbt sources YAML (``models/staging/<source>/_<source>__sources.yml``):
+every raw table's columns in order, each with its ``data_type``. This module reads it through
+:func:`customer_segments.project.raw_tables` and gives each column the Arrow type the generator
+writes (:data:`ARROW_TYPES`). The generator builds every table against these schemas, the writers
+use them for headers and Parquet schemas, and the tests compare the files against them.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
+
+from ..project import RawTable, raw_tables
 
 STRING = pa.string()
 TIMESTAMP = pa.timestamp("us")  # naive, UTC
@@ -16,122 +20,61 @@ DECIMAL = pa.decimal128(18, 2)
 INT = pa.int32()
 BOOL = pa.bool_()
 
+#: each data_type of the sources YAML and the Arrow type the generator writes for it
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "varchar": STRING,
+    "timestamp": TIMESTAMP,
+    "date": DATE,
+    "decimal(18,2)": DECIMAL,
+    "integer": INT,
+    "boolean": BOOL,
+}
+
 LOADED_AT = "_loaded_at"
 
+#: The order the tables are written and reported in: by source in this order, then as the source's
+#: YAML lists them. A table's position in TABLE_NAMES also numbers its random stream of dirt
+#: (ChunkContext.dirt_rng), so the demo data depends on it: add a source at the end, never reorder.
+SOURCE_ORDER = ("crm", "shop", "app", "marketing")
 
-def _schema(*columns: tuple[str, pa.DataType]) -> pa.Schema:
-    """Build a contract schema; every raw table ends with ``_loaded_at``."""
-    return pa.schema([pa.field(name, dtype) for name, dtype in columns] + [pa.field(LOADED_AT, TIMESTAMP)])
+
+def arrow_type(data_type: str) -> pa.DataType:
+    """The Arrow type of a column declared ``data_type`` (case and spaces do not matter)."""
+    key = data_type.lower().replace(" ", "")
+    if key not in ARROW_TYPES:
+        raise ValueError(f"raw data_type {data_type!r} has no Arrow type; expected one of {sorted(ARROW_TYPES)}")
+    return ARROW_TYPES[key]
 
 
-CUSTOMERS = _schema(
-    ("customer_id", STRING),
-    ("email", STRING),
-    ("phone", STRING),
-    ("full_name", STRING),
-    ("gender", STRING),
-    ("birth_date", DATE),
-    ("city", STRING),
-    ("province", STRING),
-    ("country_code", STRING),
-    ("signup_at", TIMESTAMP),
-    ("acquisition_channel", STRING),
-    ("referred_by_customer_id", STRING),
-    ("member_level", STRING),
-    ("marketing_opt_in", BOOL),
-    ("is_test_account", BOOL),
-    ("updated_at", TIMESTAMP),
-)
+def arrow_schema(table: RawTable) -> pa.Schema:
+    """The table's columns in contract order; every raw table ends with ``_loaded_at``."""
+    if not table.columns or table.columns[-1].name != LOADED_AT:
+        raise ValueError(f"raw table {table.source}.{table.name} must end with column {LOADED_AT}")
+    return pa.schema([pa.field(column.name, arrow_type(column.data_type)) for column in table.columns])
 
-NPS_RESPONSES = _schema(
-    ("response_id", STRING),
-    ("customer_id", STRING),
-    ("responded_at", TIMESTAMP),
-    ("score", INT),
-    ("comment", STRING),
-)
 
-ORDERS = _schema(
-    ("order_id", STRING),
-    ("customer_id", STRING),
-    ("ordered_at", TIMESTAMP),
-    ("status", STRING),
-    ("currency", STRING),
-    ("gross_amount", DECIMAL),
-    ("discount_amount", DECIMAL),
-    ("refunded_amount", DECIMAL),
-    ("sales_channel", STRING),
-    ("updated_at", TIMESTAMP),
-)
+def _ordered(tables: tuple[RawTable, ...]) -> list[RawTable]:
+    unknown = sorted({table.source for table in tables} - set(SOURCE_ORDER))
+    if unknown:
+        raise ValueError(f"sources {unknown} are not in contract.SOURCE_ORDER: add them at its end")
+    return sorted(tables, key=lambda table: SOURCE_ORDER.index(table.source))  # stable: YAML order within
 
-ORDER_ITEMS = _schema(
-    ("order_item_id", STRING),
-    ("order_id", STRING),
-    ("product_id", STRING),
-    ("quantity", INT),
-    ("unit_price", DECIMAL),
-)
 
-PRODUCTS = _schema(
-    ("product_id", STRING),
-    ("product_name", STRING),
-    ("category", STRING),
-    ("brand", STRING),
-)
-
-EVENTS = _schema(
-    ("event_id", STRING),
-    ("customer_id", STRING),
-    ("anonymous_id", STRING),
-    ("event_type", STRING),
-    ("occurred_at", TIMESTAMP),
-    ("session_id", STRING),
-    ("platform", STRING),
-    ("utm_source", STRING),
-    ("utm_medium", STRING),
-    ("utm_campaign", STRING),
-    ("product_id", STRING),
-)
-
-CAMPAIGNS = _schema(
-    ("campaign_id", STRING),
-    ("campaign_name", STRING),
-    ("channel", STRING),
-    ("target_segment", STRING),
-    ("starts_at", TIMESTAMP),
-    ("ends_at", TIMESTAMP),
-    ("conversion_window_days", INT),
-)
-
-CAMPAIGN_ASSIGNMENTS = _schema(
-    ("campaign_id", STRING),
-    ("customer_id", STRING),
-    ("variant", STRING),
-    ("assigned_at", TIMESTAMP),
-)
+_TABLES = _ordered(raw_tables())
 
 #: Every raw table, in the order the files are written.
-TABLES: dict[str, pa.Schema] = {
-    "customers": CUSTOMERS,
-    "nps_responses": NPS_RESPONSES,
-    "orders": ORDERS,
-    "order_items": ORDER_ITEMS,
-    "products": PRODUCTS,
-    "events": EVENTS,
-    "campaigns": CAMPAIGNS,
-    "campaign_assignments": CAMPAIGN_ASSIGNMENTS,
-}
+TABLES: dict[str, pa.Schema] = {table.name: arrow_schema(table) for table in _TABLES}
 
 #: The source system each raw table comes from.
-SOURCES: dict[str, str] = {
-    "customers": "crm",
-    "nps_responses": "crm",
-    "orders": "shop",
-    "order_items": "shop",
-    "products": "shop",
-    "events": "app",
-    "campaigns": "marketing",
-    "campaign_assignments": "marketing",
-}
+SOURCES: dict[str, str] = {table.name: table.source for table in _TABLES}
 
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+
+CUSTOMERS = TABLES["customers"]
+NPS_RESPONSES = TABLES["nps_responses"]
+ORDERS = TABLES["orders"]
+ORDER_ITEMS = TABLES["order_items"]
+PRODUCTS = TABLES["products"]
+EVENTS = TABLES["events"]
+CAMPAIGNS = TABLES["campaigns"]
+CAMPAIGN_ASSIGNMENTS = TABLES["campaign_assignments"]

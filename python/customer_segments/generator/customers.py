@@ -14,7 +14,6 @@ from .context import ChunkContext
 from .dirty import dirty_customer_rows, disjoint_picks, invalid_email, messy_email, replace_values
 from .population import EMAIL_TWIN, PHONE_TWIN, Population
 from .randomness import Stream, categorical, pick_from
-from .contract import TABLE_NAMES
 from .timeutil import DAY, nightly_load
 
 VERSIONED_RATE = 0.15
@@ -236,4 +235,4 @@ def customers_table(ctx: ChunkContext, pop: Population) -> pa.Table:
             contract.LOADED_AT: au.timestamps(nightly_load(row_at)),
         },
     )
-    return dirty_customer_rows(table, ctx.rng(Stream.DIRT, TABLE_NAMES.index("customers")))
+    return dirty_customer_rows(table, ctx.dirt_rng("customers"))

@@ -13,7 +13,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
@@ -29,7 +28,6 @@ from .ids import IdCounters
 from .nps import nps_table
 from .orders import Purchases, build_orders, items_table, orders_table, organic_purchases
 from .population import sample_population
-from .randomness import Stream
 from .timeutil import ShoppingClock
 from .writers import WRITERS, TableWriter
 
@@ -55,20 +53,17 @@ def output_paths(out_dir: Path, fmt: str, file_prefix: str = "") -> dict[str, Pa
 def generate_chunk(ctx: ChunkContext) -> dict[str, pa.Table]:
     """All customer-dependent tables of one chunk, dirt included."""
 
-    def dirt(table: str) -> np.random.Generator:
-        return ctx.rng(Stream.DIRT, contract.TABLE_NAMES.index(table))
-
     pop = sample_population(ctx)
     organic = organic_purchases(ctx, pop)
     assignments, driven = assign(ctx, pop, organic)
     orders, items = build_orders(ctx, pop, Purchases.concat(organic, driven))
     return {
         "customers": customers_table(ctx, pop),
-        "nps_responses": dirty_nps(nps_table(ctx, pop), dirt("nps_responses")),
-        "orders": dirty_orders(orders_table(ctx, orders), dirt("orders")),
-        "order_items": dirty_order_items(items_table(orders, items), dirt("order_items"), ctx.counters),
-        "events": dirty_events(events_table(ctx, pop, orders, items), dirt("events")),
-        "campaign_assignments": dirty_assignments(assignments_table(pop, assignments), dirt("campaign_assignments")),
+        "nps_responses": dirty_nps(nps_table(ctx, pop), ctx.dirt_rng("nps_responses")),
+        "orders": dirty_orders(orders_table(ctx, orders), ctx.dirt_rng("orders")),
+        "order_items": dirty_order_items(items_table(orders, items), ctx.dirt_rng("order_items"), ctx.counters),
+        "events": dirty_events(events_table(ctx, pop, orders, items), ctx.dirt_rng("events")),
+        "campaign_assignments": dirty_assignments(assignments_table(pop, assignments), ctx.dirt_rng("campaign_assignments")),
     }
 
 
