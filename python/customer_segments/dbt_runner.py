@@ -1,8 +1,8 @@
-"""Run the project's dbt commands against a DuckDB file of the caller's choice.
+"""Run the project's dbt commands against a DuckDB file of the caller's choice, and read it back.
 
-Tests and benchmarks build the real project on their own data (var ``raw_path``) into a
-throw-away DuckDB file, with their own target and log folders so they never clobber the
-developer's ``customer_segments.duckdb`` or ``target/``.
+Tests and benchmarks build the real project on their own data (var ``raw_path``: :func:`raw_vars`)
+into a throw-away DuckDB file, with their own target and log folders so they never clobber the
+developer's ``customer_segments.duckdb`` or ``target/``; :func:`rows` queries the file afterwards.
 """
 
 from __future__ import annotations
@@ -11,12 +11,26 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from .project import PROJECT_DIR  # the project a DbtProject builds unless told another
+
+
+#: dbt arguments that leave out the raw demo seeds: not needed when the raw data comes from files
+SKIP_DEMO_SEEDS = ("--exclude", "path:seeds/raw")
+
+
+def raw_vars(raw_path: Path | None, raw_format: str = "parquet") -> dict[str, Any]:
+    """The vars that make the project read ``<raw_path>/<table>.<raw_format>`` instead of the demo
+    seeds (none for None: the seeds)."""
+    return {} if raw_path is None else {"raw_path": str(raw_path), "raw_format": raw_format}
 
 
 def duckdb_settings() -> dict[str, str]:
@@ -127,3 +141,29 @@ def _span(timing: list[dict[str, Any]]) -> tuple[float, float] | None:
 
 def _epoch(timestamp: str) -> float:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
+
+
+@contextmanager
+def _read_only(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` on a DuckDB file a build wrote (opened read-only, closed again)."""
+    with _read_only(database) as con:
+        return con.execute(sql).fetchall()
+
+
+def column_names(database: Path, sql: str) -> list[str]:
+    """The names of the columns ``sql`` returns on a DuckDB file a build wrote, in order."""
+    with _read_only(database) as con:
+        return [column[0] for column in con.execute(f"select * from ({sql}) as query limit 0").description]
+
+
+def sql_path(path: Path) -> str:
+    """A file path as a SQL string literal (single quotes doubled)."""
+    return "'" + str(path).replace("'", "''") + "'"

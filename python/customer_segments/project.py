@@ -7,6 +7,7 @@ is found by the package's own location, whatever the current directory.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,12 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 #: one sources YAML per source system, beside its staging models
 SOURCES_YAML = "models/staging/*/_*__sources.yml"
+
+
+def git(*args: str, cwd: Path = PROJECT_DIR) -> str:
+    """``git <args>`` in ``cwd`` (the project's checkout unless told another): its output, stripped.
+    Raises CalledProcessError when git fails, OSError when there is no git."""
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
 @cache

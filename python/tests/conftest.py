@@ -1,4 +1,6 @@
-"""Shared fixtures: the 2,000-customer demo (CSV and Parquet), queried with DuckDB."""
+"""Shared fixtures and helpers: the 2,000-customer demo (CSV and Parquet) queried with DuckDB, the
+whole project built on it, the tiny hand-written raw fixtures, and raw CSV files read as text.
+(Rows of a built DuckDB file: ``customer_segments.dbt_runner.rows``.)"""
 
 from __future__ import annotations
 
@@ -10,13 +12,20 @@ import pytest
 
 from customer_segments.cli import main
 from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
-from customer_segments.project import raw_tables
+from customer_segments.dbt_runner import sql_path
+from customer_segments.project import PROJECT_DIR, raw_tables
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SEEDS_RAW = REPO_ROOT / "seeds" / "raw"
+SEEDS_RAW = PROJECT_DIR / "seeds" / "raw"
+#: hand-written raw tables (CSV), one row per dirty case: build on them with raw_vars(RAW_TINY, "csv")
+RAW_TINY = Path(__file__).parent / "fixtures" / "raw_tiny"
 DEMO_CUSTOMERS = 2000
 #: exactly the Makefile's demo-data command (plus --out and --no-progress)
 DEMO_COMMAND = ["generate", "--customers", str(DEMO_CUSTOMERS), "--format", "csv", "--file-prefix", "raw_"]
+
+
+def raw_csv_text(path: Path) -> str:
+    """A DuckDB table expression reading a raw CSV file as text, as it was delivered."""
+    return f"read_csv({sql_path(path)}, header = true, all_varchar = true)"
 
 
 def connect_csv(directory: Path, prefix: str = "raw_") -> duckdb.DuckDBPyConnection:

@@ -35,6 +35,16 @@ from customer_segments.generator.contract import TABLES
 SCALE = 300
 
 
+def bench_record(scale: int, machine: dict[str, str] | None = None, **steps: Any) -> dict[str, Any]:
+    """A record as run_scale writes it (scale, seed, raw data, machine) with the given steps, for
+    the tests of the report."""
+    return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
+            "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
+            "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
+                        "duckdb_memory_limit": "7GB", **(machine or {})},
+            **steps}
+
+
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[BenchOptions, list[dict]]:
     root = tmp_path_factory.mktemp("bench")
@@ -266,13 +276,9 @@ def test_concurrency_counts_the_time_the_most_nodes_ran_at_once() -> None:
 
 def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_largest_scales_steps() -> None:
     def record(scale: int, full: float, lower: float, peer: float, daily: float, status: int = 0) -> dict:
-        return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
-                "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
-                "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
-                            "duckdb_memory_limit": "7GB"},
-                "project": {"returncode": status, "failed": [], "wall_seconds": full},
-                "lower_bound": {"wall_seconds": lower}, "peer": {"returncode": 0, "wall_seconds": peer},
-                "daily": {"returncode": 0, "failed": [], "wall_seconds": daily}}
+        return bench_record(scale, project={"returncode": status, "failed": [], "wall_seconds": full},
+                            lower_bound={"wall_seconds": lower}, peer={"returncode": 0, "wall_seconds": peer},
+                            daily={"returncode": 0, "failed": [], "wall_seconds": daily})
     def floors(records: list[dict]) -> list[str]:
         return [target.floor for target in targets(records)]
     small, top = record(10_000, 46.5, 0.5, 1.4, 25.6), record(1_000_000, 345.5, 8.1, 91.5, 131.4)
@@ -323,12 +329,9 @@ def test_code_version_names_the_commit_and_whether_the_project_differed_from_it(
 
 def test_the_table_names_the_dbt_versions_and_the_commit_it_measured() -> None:
     def record(scale: int, commit: str | None, dirty: bool = False) -> dict:
-        return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
-                "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
-                "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2.0.0", "duckdb_threads": "2",
-                            "duckdb_memory_limit": "7GB", "dbt_core": "1.11.16", "dbt_duckdb": "1.11.1"},
-                "code": {"commit": commit, "uncommitted_changes": dirty} if commit else None,
-                "project": {"returncode": 0, "failed": [], "wall_seconds": 10.0}}
+        return bench_record(scale, machine={"duckdb": "2.0.0", "dbt_core": "1.11.16", "dbt_duckdb": "1.11.1"},
+                            code={"commit": commit, "uncommitted_changes": dirty} if commit else None,
+                            project={"returncode": 0, "failed": [], "wall_seconds": 10.0})
     a, b = "89b6cc5" + "0" * 33, "e930b4f" + "1" * 33
     first_line = markdown([record(10, a), record(100, a)]).splitlines()[0]
     assert first_line.endswith("seed 42; dbt-core 1.11.16 with dbt-duckdb 1.11.1; "
@@ -345,16 +348,12 @@ def test_the_table_names_the_dbt_versions_and_the_commit_it_measured() -> None:
 def test_the_like_for_like_table_sets_the_peer_against_a_build_of_its_three_marts() -> None:
     def record(scale: int, peer: float, scope: float | None) -> dict:
         counts = {"model": {"count": 19}, "seed": {"count": 7}, "test": {"count": 148}, "unit_test": {"count": 14}}
-        return {"scale": scale, "started_at": "2026-12-04T12:00:00", "seed": 42,
-                "raw": {"rows": {"orders": scale * 10}, "orders_per_customer": 10, "events_per_customer": 50},
-                "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
-                            "duckdb_memory_limit": "7GB"},
-                "project": {"returncode": 0, "failed": [], "wall_seconds": 400.0},
-                "peer": {"returncode": 0, "wall_seconds": peer},
-                "peer_scope": None if scope is None else {
-                    "returncode": 0, "failed": [], "wall_seconds": scope, "peak_rss_mib": 2048.0,
-                    "by_resource_type": counts, "comparison": {"agreement": 1.0, "customers": scale},
-                    "dbt_args": ["build", "--select", "+customer_rfm", "+customer_lifecycle"]}}
+        return bench_record(scale, project={"returncode": 0, "failed": [], "wall_seconds": 400.0},
+                            peer={"returncode": 0, "wall_seconds": peer},
+                            peer_scope=None if scope is None else {
+                                "returncode": 0, "failed": [], "wall_seconds": scope, "peak_rss_mib": 2048.0,
+                                "by_resource_type": counts, "comparison": {"agreement": 1.0, "customers": scale},
+                                "dbt_args": ["build", "--select", "+customer_rfm", "+customer_lifecycle"]})
     small, top = record(10_000, 1.6, 24.0), record(1_000_000, 114.0, 228.0)
     table = markdown([top, small])
     assert "in a database of its own (`dbt build --select +customer_rfm +customer_lifecycle`):" in table

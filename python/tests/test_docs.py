@@ -7,14 +7,13 @@ import json
 from pathlib import Path
 
 from customer_segments.benchmark.run import DAILY_ARGS, DBT_ARGS
-from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
-
-FIXTURES = Path(__file__).parent / "fixtures" / "raw_tiny"
+from conftest import RAW_TINY
+from customer_segments.dbt_runner import PROJECT_DIR, SKIP_DEMO_SEEDS, DbtProject, raw_vars
 
 
 def test_every_node_and_column_is_documented(tmp_path: Path) -> None:
-    project = DbtProject(tmp_path, vars={"raw_path": str(FIXTURES), "raw_format": "csv"})
-    project.run("build", "--exclude", "path:seeds/raw", "resource_type:test", "resource_type:unit_test")
+    project = DbtProject(tmp_path, vars=raw_vars(RAW_TINY, "csv"))
+    project.run("build", *SKIP_DEMO_SEEDS, "resource_type:test", "resource_type:unit_test")
     project.run("docs", "generate")
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())

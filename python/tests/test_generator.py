@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import DEMO_CUSTOMERS, SEEDS_RAW
+from conftest import DEMO_CUSTOMERS, SEEDS_RAW, raw_csv_text
 from customer_segments.cli import main
 from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
 from customer_segments.generator.contract import TABLE_NAMES, TABLES, arrow_schema, arrow_type
@@ -155,7 +155,7 @@ def test_csv_matches_contract(demo_dir: Path, table: str) -> None:
         "bool": r"true|false",
     }
     con = duckdb.connect()
-    raw = f"read_csv('{path}', header = true, all_varchar = true)"
+    raw = raw_csv_text(path)
     for field in TABLES[table]:
         pattern = patterns.get(str(field.type))
         if pattern:

@@ -14,20 +14,12 @@ from typing import Any, NamedTuple
 import duckdb
 import pytest
 
+from conftest import SEEDS_RAW, raw_csv_text
 from customer_segments.benchmark.run import DAILY_ARGS, DAILY_VARS
-from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
+from customer_segments.dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars, rows
 
-SEEDS_RAW = PROJECT_DIR / "seeds" / "raw"
 LABEL_COLUMNS = ("lifecycle_stage, rfm_segment, rfm_group, value_tier, r_score, f_score, m_score, "
                  "fm_score, recency_days, lifetime_purchases, lifetime_revenue")
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("as_of", ["2025-03-31", "2025-12-31", "2026-06-30"])
@@ -55,11 +47,6 @@ def _raw_copy(target: Path) -> Path:
     return target
 
 
-def _raw_csv(raw: Path, name: str) -> str:
-    """A DuckDB table expression reading raw table ``name`` of ``raw`` as text, as it was delivered."""
-    return f"read_csv('{raw / name}.csv', header = true, all_varchar = true)"
-
-
 class AppendedDay(NamedTuple):
     """The keys _append_a_day gave a new row that the tests look at."""
 
@@ -75,7 +62,7 @@ def _append_a_day(raw: Path) -> AppendedDay:
     con = duckdb.connect()
     old = con.execute(f"""
         select order_id, customer_id, ordered_at, currency, gross_amount, discount_amount, sales_channel
-        from {_raw_csv(raw, 'orders')}
+        from {raw_csv_text(raw / 'orders.csv')}
         where status = 'completed' and ordered_at between '2025-03-01' and '2025-03-31'
           and currency = 'CNY' and customer_id like 'C0%'
         order by order_id limit 1
@@ -84,7 +71,7 @@ def _append_a_day(raw: Path) -> AppendedDay:
     order_id, customer_id, ordered_at, currency, gross, discount, channel = old
     refund = f"{float(gross) - float(discount):.2f}"
     buyers = [r[0] for r in con.execute(f"""
-        select distinct customer_id from {_raw_csv(raw, 'orders')}
+        select distinct customer_id from {raw_csv_text(raw / 'orders.csv')}
         where customer_id like 'C0%' and status = 'completed' order by customer_id limit 5
     """).fetchall()]
     with open(raw / "orders.csv", "a", encoding="utf-8") as f:
@@ -116,12 +103,12 @@ def _append_a_day(raw: Path) -> AppendedDay:
     # and keys of which the base models hold rows with a fingerprint, ranked with the new row as
     # held (changed_version_ctes): a third delivery of an event, and a corrected version of a 2026
     # order rejected for its negative amount (both among the rows loaded before this day)
-    built_events = f"(select * from {_raw_csv(raw, 'events')} where _loaded_at < '2026-07-02')"
+    built_events = f"(select * from {raw_csv_text(raw / 'events.csv')} where _loaded_at < '2026-07-02')"
     twice_delivered = con.execute(f"""
         select event_id from {built_events}
         where event_id is not null group by event_id having count(*) = 2 order by event_id limit 1
     """).fetchone()
-    built_orders = f"(select * from {_raw_csv(raw, 'orders')} where _loaded_at < '2026-07-02')"
+    built_orders = f"(select * from {raw_csv_text(raw / 'orders.csv')} where _loaded_at < '2026-07-02')"
     negative = con.execute(f"""
         select order_id, gross_amount from {built_orders}
         where try_cast(gross_amount as double) < 0 and ordered_at >= '2026-01-01'
@@ -156,10 +143,10 @@ def _unattributable_versions(raw: Path) -> dict[str, str]:
     enter int_rows_unattributed, as on a full build. Returns the order ids by reason."""
     con = duckdb.connect()
     order_ids = [r[0] for r in con.execute(f"""
-        select order_id from {_raw_csv(raw, 'orders')} as orders
+        select order_id from {raw_csv_text(raw / 'orders.csv')} as orders
         where status = 'completed' and currency = 'CNY' and customer_id like 'C0%'
           and ordered_at between '2025-04-01' and '2025-04-30'
-          and order_id in (select order_id from {_raw_csv(raw, 'order_items')})
+          and order_id in (select order_id from {raw_csv_text(raw / 'order_items.csv')})
         group by order_id
         having count(*) = 1
         order by order_id
@@ -244,10 +231,10 @@ def _mart_tables(manifest_path: Path) -> list[str]:
 
 def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     raw = _raw_copy(tmp_path / "raw")
-    settings = {"raw_path": str(raw), "raw_format": "csv"}
+    settings = raw_vars(raw, "csv")
     incremental = DbtProject(tmp_path / "incremental", vars=settings)
     (tmp_path / "incremental").mkdir()
-    incremental.run("build", "--exclude", "path:seeds/raw")
+    incremental.run("build", *SKIP_DEMO_SEEDS)
 
     appended = _append_a_day(raw)
     refunded = appended.refunded_order
@@ -273,10 +260,10 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     before = dict(rows(incremental.duckdb_path, revenue_by_date))
     first_dates_before = dict(rows(incremental.duckdb_path, first_dates))
     # the daily job (make daily): no unit tests, fact-sized models data-tested on the newest loads
-    incremental.run("build", "--exclude", "path:seeds/raw", *DAILY_ARGS, extra_vars=DAILY_VARS)
+    incremental.run("build", *SKIP_DEMO_SEEDS, *DAILY_ARGS, extra_vars=DAILY_VARS)
     full = DbtProject(tmp_path / "full", vars=settings)
     (tmp_path / "full").mkdir()
-    full.run("build", "--exclude", "path:seeds/raw", "--full-refresh")
+    full.run("build", *SKIP_DEMO_SEEDS, "--full-refresh")
 
     # the day really changed things: the late refund removed a purchase from old periods
     assert rows(incremental.duckdb_path, f"""

@@ -6,41 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-from customer_segments.dbt_runner import DbtProject
+from conftest import RAW_TINY
+from customer_segments.dbt_runner import DbtProject, raw_vars, rows
 from reference import Order, segment_customers
 
-FIXTURES = Path(__file__).parent / "fixtures" / "raw_tiny"
 
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def demo(demo_build: Path) -> Path:
-    """The whole project built on the committed demo seeds, all tests included."""
-    return demo_build
-
-
-def test_marts_agree_with_an_independent_computation(demo: Path) -> None:
-    as_of = rows(demo, "select as_of_date from main_intermediate.int_as_of_date_resolved")[0][0]
-    orders = [Order(*r) for r in rows(demo, """
+def test_marts_agree_with_an_independent_computation(demo_build: Path) -> None:
+    as_of = rows(demo_build, "select as_of_date from main_intermediate.int_as_of_date_resolved")[0][0]
+    orders = [Order(*r) for r in rows(demo_build, """
         select order_id, customer_key, order_status, net_amount, order_date, is_test_account
         from main_intermediate.int_orders_attributed
     """)]
-    customers = dict(rows(demo, """
+    customers = dict(rows(demo_build, """
         select customer_key, signup_date from main_intermediate.int_customers_merged where not is_test_account
     """))
     expected = segment_customers(orders, customers, as_of)
 
-    got = {r[0]: r[1:] for r in rows(demo, """
+    got = {r[0]: r[1:] for r in rows(demo_build, """
         select customer_key, lifecycle_stage, recency_days, r_score, f_score, m_score, fm_score,
                rfm_segment, value_tier, lifetime_revenue, lifetime_purchases
         from main_marts.customers
@@ -54,38 +38,38 @@ def test_marts_agree_with_an_independent_computation(demo: Path) -> None:
             mismatches.append((key, got[key], want))
     assert not mismatches, mismatches[:5]
 
-    rfm = {r[0]: r[1:] for r in rows(demo, "select customer_key, frequency, monetary from main_marts.customer_rfm")}
+    rfm = {r[0]: r[1:] for r in rows(demo_build, "select customer_key, frequency, monetary from main_marts.customer_rfm")}
     for key, e in expected.items():
         if e.rfm_segment is not None:
             assert rfm[key] == (e.frequency, e.monetary), key
 
 
-def test_every_segment_stage_and_tier_is_populated_on_the_demo(demo: Path) -> None:
-    empty = rows(demo, "select segmentation, label from main_marts.segment_kpis where customers = 0")
+def test_every_segment_stage_and_tier_is_populated_on_the_demo(demo_build: Path) -> None:
+    empty = rows(demo_build, "select segmentation, label from main_marts.segment_kpis where customers = 0")
     assert empty == []
-    labels = rows(demo, "select segmentation, count(*) from main_marts.segment_kpis group by 1 order by 1")
+    labels = rows(demo_build, "select segmentation, count(*) from main_marts.segment_kpis group by 1 order by 1")
     assert labels == [("lifecycle_stage", 7), ("rfm_group", 4), ("rfm_segment", 10),
                       ("value_tier", 4)]
 
 
-def test_no_raw_email_or_phone_in_any_mart(demo: Path) -> None:
-    marts = [r[0] for r in rows(demo, """
+def test_no_raw_email_or_phone_in_any_mart(demo_build: Path) -> None:
+    marts = [r[0] for r in rows(demo_build, """
         select distinct table_name from information_schema.columns
         where table_schema = 'main_marts' and table_name in
             ('customers', 'customer_rfm', 'customer_lifecycle', 'customer_value_tiers',
              'segment_kpis', 'rfm_score_cut_points')
     """)]
     assert len(marts) == 6
-    emails = {r[0] for r in rows(demo, """
+    emails = {r[0] for r in rows(demo_build, """
         select email_normalized from main_intermediate.int_customers_merged where email_normalized is not null
     """)}
     for mart in marts:
-        columns = [r[0] for r in rows(demo, f"""
+        columns = [r[0] for r in rows(demo_build, f"""
             select column_name from information_schema.columns
             where table_schema = 'main_marts' and table_name = '{mart}' and data_type = 'VARCHAR'
         """)]
         for column in columns:
-            values = {r[0] for r in rows(demo, f"select distinct {column} from main_marts.{mart}")}
+            values = {r[0] for r in rows(demo_build, f"select distinct {column} from main_marts.{mart}")}
             assert not values & emails, f"{mart}.{column} holds raw emails"
 
 
@@ -99,7 +83,7 @@ def test_no_raw_email_or_phone_in_any_mart(demo: Path) -> None:
 ])
 def test_nonsensical_vars_stop_the_build_naming_the_var(
         tmp_path: Path, bad_vars: dict[str, Any], message: str) -> None:
-    project = DbtProject(tmp_path, vars={"raw_path": str(FIXTURES), "raw_format": "csv"})
+    project = DbtProject(tmp_path, vars=raw_vars(RAW_TINY, "csv"))
     result = project.run("compile", "--select", "int_as_of_date_resolved",
                          extra_vars=bad_vars, check=False)
     assert result.returncode != 0

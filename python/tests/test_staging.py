@@ -4,7 +4,6 @@ dirty case)."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -13,26 +12,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from customer_segments.dbt_runner import DbtProject
-
-FIXTURES = Path(__file__).parent / "fixtures" / "raw_tiny"
-# the raw demo seeds are not needed when raw data comes from files
-NO_DEMO_SEEDS = ["--exclude", "path:seeds/raw"]
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from conftest import RAW_TINY, raw_csv_text
+from customer_segments.dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars, rows, sql_path
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("tiny")
-    project = DbtProject(workdir, vars={"raw_path": str(FIXTURES), "raw_format": "csv"})
-    project.run("build", *NO_DEMO_SEEDS)
+    project = DbtProject(workdir, vars=raw_vars(RAW_TINY, "csv"))
+    project.run("build", *SKIP_DEMO_SEEDS)
     return project.duckdb_path
 
 
@@ -200,10 +188,9 @@ def test_every_raw_row_is_accounted_for(tiny: Path) -> None:
 
 
 def test_reporting_timezone_moves_late_orders_to_the_next_day(tmp_path: Path) -> None:
-    project = DbtProject(tmp_path, vars={"raw_path": str(FIXTURES), "raw_format": "csv",
-                                         "reporting_timezone": "Asia/Shanghai"})
+    project = DbtProject(tmp_path, vars={**raw_vars(RAW_TINY, "csv"), "reporting_timezone": "Asia/Shanghai"})
     project.run("build", "--select", "+int_orders_attributed", "--indirect-selection", "cautious",
-                *NO_DEMO_SEEDS)
+                *SKIP_DEMO_SEEDS)
     got = rows(project.duckdb_path, """
         select order_date::varchar, ordered_at_local::varchar
         from main_intermediate.int_orders_attributed where order_id = 'O13'
@@ -216,15 +203,15 @@ def test_empty_optional_tables_from_parquet_build(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     con = duckdb.connect()
-    for csv in FIXTURES.glob("*.csv"):
+    for csv in RAW_TINY.glob("*.csv"):
         empty = csv.stem in {"events", "nps_responses", "campaigns", "campaign_assignments"}
         con.execute(
-            f"copy (select * from read_csv('{csv}', header = true, all_varchar = true)"
-            f" {'limit 0' if empty else ''}) to '{raw / (csv.stem + '.parquet')}' (format parquet)"
+            f"copy (select * from {raw_csv_text(csv)} {'limit 0' if empty else ''})"
+            f" to {sql_path(raw / (csv.stem + '.parquet'))} (format parquet)"
         )
     con.close()
-    project = DbtProject(tmp_path, vars={"raw_path": str(raw), "raw_format": "parquet"})
-    project.run("build", *NO_DEMO_SEEDS)
+    project = DbtProject(tmp_path, vars=raw_vars(raw))
+    project.run("build", *SKIP_DEMO_SEEDS)
     got = {r[0]: r[1:] for r in rows(project.duckdb_path, """
         select source_table, raw_rows, clean_rows, is_reconciled from main_marts.raw_row_reconciliation
     """)}

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
+from customer_segments.dbt_runner import PROJECT_DIR, DbtProject, rows
 
 #: The tags issue 5 requires, one code each.
 REQUIRED_TAGS = [
@@ -33,14 +33,6 @@ REQUIRED_FAMILIES = [
     "top_category_", "preferred_sales_channel_", "preferred_platform_", "age_band_", "city_",
     "region_",
 ]
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

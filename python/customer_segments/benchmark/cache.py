@@ -1,4 +1,5 @@
-"""Raw data for the benchmark, generated once per (scale, seed) and reused afterwards."""
+"""Raw data for the benchmark, generated once per (scale, seed) and reused afterwards: a folder of
+``<table>.parquet`` files (:func:`raw_file`, read in SQL with :func:`read_raw`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..dbt_runner import sql_path
 from ..generator import GeneratorConfig, generate
 from ..generator.contract import TABLE_NAMES
 
@@ -25,6 +27,16 @@ class RawData:
     rows: dict[str, int]
     bytes: int
     generate_seconds: float | None  # None: taken from the cache
+
+
+def raw_file(folder: Path, table: str) -> Path:
+    """Raw table ``table`` in a folder of raw data (the layout var ``raw_path`` reads)."""
+    return folder / f"{table}.parquet"
+
+
+def read_raw(folder: Path, table: str) -> str:
+    """A DuckDB table expression reading raw table ``table`` of ``folder``."""
+    return f"read_parquet({sql_path(raw_file(folder, table))})"
 
 
 def bench_config(customers: int, seed: int) -> GeneratorConfig:
@@ -49,7 +61,7 @@ def cached_raw_data(cache_dir: Path, customers: int, seed: int, progress: bool =
     config = bench_config(customers, seed)
     folder = cache_dir / f"{customers}-{seed}"
     marker = folder / MARKER
-    files_present = all((folder / f"{name}.parquet").exists() for name in TABLE_NAMES)
+    files_present = all(raw_file(folder, name).exists() for name in TABLE_NAMES)
     if marker.exists() and files_present:
         recorded = json.loads(marker.read_text())
         if recorded.get("config") == _fingerprint(config):
@@ -65,4 +77,4 @@ def cached_raw_data(cache_dir: Path, customers: int, seed: int, progress: bool =
 
 
 def _folder_bytes(folder: Path) -> int:
-    return sum((folder / f"{name}.parquet").stat().st_size for name in TABLE_NAMES)
+    return sum(raw_file(folder, name).stat().st_size for name in TABLE_NAMES)

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import duckdb
 
+from ..dbt_runner import sql_path
 from ..generator.contract import TABLE_NAMES
+from .cache import raw_file, read_raw
 
 SUFFIX = "-d1"  # new ids: the old id plus this suffix, never a collision
 REFUND_AGE_DAYS = 90
@@ -35,10 +37,6 @@ class NewDay:
     refunded_order_id: str | None
 
 
-def _file(folder: Path, table: str) -> str:
-    return "'" + str(folder / f"{table}.parquet").replace("'", "''") + "'"
-
-
 def append_day(source: Path, target: Path) -> NewDay:
     """``target``: ``source``'s tables plus one more day (see the module docstring)."""
     if target.exists():
@@ -47,7 +45,7 @@ def append_day(source: Path, target: Path) -> NewDay:
     con = duckdb.connect()
 
     def src(table: str) -> str:
-        return f"read_parquet({_file(source, table)})"
+        return read_raw(source, table)
 
     # the last real day: rows "from the future" (timestamps after their own _loaded_at) do not count
     last_day = con.execute(
@@ -105,11 +103,11 @@ def append_day(source: Path, target: Path) -> NewDay:
     counts: dict[str, int] = {}
     for table in TABLE_NAMES:
         if table not in new_rows:
-            (target / f"{table}.parquet").symlink_to((source / f"{table}.parquet").resolve())
+            raw_file(target, table).symlink_to(raw_file(source, table).resolve())
             continue
         con.execute(f"""
             copy (select * from {src(table)} union all by name {new_rows[table]})
-            to {_file(target, table)} (format parquet)""")
+            to {sql_path(raw_file(target, table))} (format parquet)""")
         result = con.execute(f"select count(*) from ({new_rows[table]})").fetchone()
         counts[table] = int(result[0]) if result else 0
     return NewDay(target, (day + timedelta(days=1)).isoformat(), counts, refunded)

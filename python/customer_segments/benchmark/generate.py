@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import resource
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..generator import GenerationResult, GeneratorConfig, generate
+from .measure import self_maxrss_mib
 
 
 @dataclass(frozen=True)
@@ -23,12 +22,6 @@ class BenchReport:
     bytes_by_table: dict[str, int]
 
 
-def peak_rss_mib() -> float:
-    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 def run_benchmark(config: GeneratorConfig, fmt: str, out_dir: Path | None = None, progress: bool = True) -> BenchReport:
     """Generate into ``out_dir`` (default: a temporary directory, deleted afterwards)."""
     with tempfile.TemporaryDirectory(prefix="customer-segments-bench-") as tmp:
@@ -37,7 +30,7 @@ def run_benchmark(config: GeneratorConfig, fmt: str, out_dir: Path | None = None
         result = generate(config, target, fmt=fmt, progress=progress)
         wall = time.perf_counter() - started
         sizes = {name: path.stat().st_size for name, path in result.files.items()}
-        return BenchReport(config, fmt, target, wall, peak_rss_mib(), result, sizes)
+        return BenchReport(config, fmt, target, wall, self_maxrss_mib(), result, sizes)
 
 
 def format_report(report: BenchReport) -> str:

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ..dbt_runner import duckdb_settings
 from ..generator.contract import TABLES
+from .cache import read_raw
 from .measure import self_maxrss_mib
 
 #: The tables aggregated per customer (the rest are folded into totals).
@@ -39,11 +40,6 @@ def _touch(column: str, dtype: pa.DataType) -> str:
     return f"sum({quoted})"
 
 
-def _source(raw: Path, table: str) -> str:
-    location = str(raw / f"{table}.parquet").replace("'", "''")
-    return f"read_parquet('{location}')"
-
-
 def lower_bound_sql(raw: Path) -> str:
     """The single query (a few CTEs, one statement)."""
     ctes = []
@@ -56,19 +52,19 @@ def lower_bound_sql(raw: Path) -> str:
         aggregates = [f"{_touch(f.name, f.type)} as c{i}" for i, f in enumerate(columns)]
         if table in PER_CUSTOMER:
             ctes.append(f"{table}_agg as (select customer_id, count(*) as n, {', '.join(aggregates)} "
-                        f"from {_source(raw, table)} group by customer_id)")
+                        f"from {read_raw(raw, table)} group by customer_id)")
             joins.append(f"full join {table}_agg on customers_agg.customer_id = {table}_agg.customer_id")
             totals.append(f"sum({table}_agg.n) as {table}_rows")
             totals.extend(f"count({table}_agg.c{i}) as {table}_c{i}" for i in range(len(aggregates)))
         else:
             ctes.append(f"{table}_agg as (select count(*) as n, {', '.join(aggregates)} "
-                        f"from {_source(raw, table)})")
+                        f"from {read_raw(raw, table)})")
             joins.append(f"cross join {table}_agg")
             totals.append(f"max({table}_agg.n) as {table}_rows")
     customer_columns = [f for f in TABLES["customers"] if f.name != "customer_id"]
     customer_aggregates = [f"{_touch(f.name, f.type)} as c{i}" for i, f in enumerate(customer_columns)]
     ctes.insert(0, f"customers_agg as (select customer_id, count(*) as n, {', '.join(customer_aggregates)} "
-                   f"from {_source(raw, 'customers')} group by customer_id)")
+                   f"from {read_raw(raw, 'customers')} group by customer_id)")
     return (
         "with " + ",\n".join(ctes)
         + "\nselect count(*) as customer_ids, sum(customers_agg.n) as customers_rows, "

@@ -286,7 +286,7 @@ def _code_versions(records: list[dict[str, Any]]) -> str:
     m = records[0]["machine"]
     if m.get("dbt_core"):
         parts.append(f"dbt-core {m['dbt_core']} with dbt-duckdb {m.get('dbt_duckdb') or 'unknown'}")
-    commits = {}
+    commits: dict[str, list[str]] = {}
     for r in records:
         if r.get("code"):
             dirty = " with uncommitted changes" if r["code"]["uncommitted_changes"] else ""

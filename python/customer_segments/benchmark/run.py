@@ -16,14 +16,15 @@ from typing import Any
 import duckdb
 import psutil
 
-from ..dbt_runner import PROJECT_DIR, DbtProject, duckdb_settings, nodes_from_run_results
+from ..dbt_runner import SKIP_DEMO_SEEDS, DbtProject, duckdb_settings, nodes_from_run_results, raw_vars, sql_path
+from ..project import PROJECT_DIR, git
 from . import DEFAULT_DAILY_RUNS
 from .cache import cached_raw_data
 from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
 from .report import STEP_LABELS
 
-DBT_ARGS = ("build", "--exclude", "path:seeds/raw")
+DBT_ARGS = ("build", *SKIP_DEMO_SEEDS)
 # the daily job builds and data-tests the new day; unit tests and the self-checks (singular tests
 # on inline fixtures, tag self_check) check the SQL, not the data, and ran in the full build (and in
 # CI) on the same code, so the scheduled daily job (make daily) leaves them out
@@ -90,13 +91,9 @@ def code_version(directory: Path = PROJECT_DIR, results: Path | None = None) -> 
     pathspec = [str(directory)]
     if results is not None and results.resolve().is_relative_to(directory.resolve()):
         pathspec.append(f":(exclude){results.resolve()}")
-
-    def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(directory), *args], capture_output=True, text=True,
-                              check=True).stdout.strip()
     try:
-        return {"commit": git("rev-parse", "HEAD"),
-                "uncommitted_changes": bool(git("status", "--porcelain", "--", *pathspec))}
+        return {"commit": git("rev-parse", "HEAD", cwd=directory),
+                "uncommitted_changes": bool(git("status", "--porcelain", "--", *pathspec, cwd=directory))}
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -210,7 +207,7 @@ def compare_labels(duckdb_file: Path, peer_labels: Path) -> dict[str, Any]:
             left join main_marts.customer_rfm as rfm on lifecycle.customer_key = rfm.customer_key
             left join main_marts.customer_value_tiers as tiers on lifecycle.customer_key = tiers.customer_key
         ),
-        peer as (select * from read_parquet('{str(peer_labels).replace("'", "''")}'))
+        peer as (select * from read_parquet({sql_path(peer_labels)}))
         select coalesce(marts.customer_key, peer.customer_key) as customer_key,
                marts.customer_key is not null as in_marts, peer.customer_key is not null as in_peer,
                {", ".join(f"marts.{c} as marts_{c}, peer.{c} as peer_{c}" for c in LABELS)},
@@ -251,7 +248,7 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
     }
     try:
         # 1. the project: full build (all models and tests) reading the raw files
-        project = DbtProject(work / "dbt", vars={"raw_path": str(raw.path), "raw_format": "parquet"})
+        project = DbtProject(work / "dbt", vars=raw_vars(raw.path))
         project.workdir.mkdir()
         _log(f"{customers:,}: full dbt build")
         record["project"] = dbt_build(project)
@@ -291,7 +288,7 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
         _log(f"{customers:,}: daily incremental build")
         day = append_day(raw.path, work / "raw_next_day")
         daily = DbtProject(project.workdir,
-                           vars={"raw_path": str(day.path), "raw_format": "parquet", **DAILY_VARS})
+                           vars={**raw_vars(day.path), **DAILY_VARS})
         record["daily"] = {"day": day.day, "new_rows": day.new_rows, "refunded_order_id": day.refunded_order_id,
                            "dbt_args": [*DBT_ARGS, *DAILY_ARGS], "dbt_vars": DAILY_VARS,
                            **repeated_daily_builds(daily, options.daily_runs, work / "before_daily")}

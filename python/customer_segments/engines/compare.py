@@ -1,17 +1,14 @@
 """What counts as equal across engines: the same rows in any order, amounts equal to the cent,
-other numbers to 1e-9, dates and timestamps as ISO text."""
+other numbers to 1e-9 (as compare-builds rounds them), dates and timestamps as ISO text."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from ..review.compare import Relation
+from ..review.compare import FLOAT_DECIMALS
 
 Row = tuple[Any, ...]
 
@@ -24,7 +21,7 @@ def normalise_value(value: Any) -> Any:
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
-        return round(value, 9)
+        return round(value, FLOAT_DECIMALS)
     if hasattr(value, "isoformat"):
         return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
     return value
@@ -46,20 +43,3 @@ def table_differences(name: str, left: Sequence[Row], right: Sequence[Row], limi
     only_right = [row for row in b if row not in set(a)][:limit]
     return [f"{name}: {len(a)} vs {len(b)} rows; only in duckdb {only_left}; only in {other} {only_right}"]
 
-
-def fetch_duckdb(path: Path, table: Relation) -> list[Row]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(f'select * from "{table.schema}"."{table.name}"').fetchall()
-    finally:
-        con.close()
-
-
-def duckdb_columns(path: Path, table: Relation) -> list[str]:
-    """The mart's columns in DuckDB's order (Spark moves partition columns to the end)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        cursor = con.execute(f'select * from "{table.schema}"."{table.name}" limit 0')
-        return [column[0] for column in cursor.description]
-    finally:
-        con.close()

@@ -94,7 +94,7 @@ def fetch_postgres(server: PostgresServer, table: Relation) -> list[Row]:
     con = psycopg2.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="customer_segments")
     try:
         cur = con.cursor()
-        cur.execute(f'select * from "{table.schema}"."{table.name}"')
+        cur.execute(f"select * from {table.sql()}")
         return list(cur.fetchall())
     finally:
         con.close()

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..dbt_runner import DbtProject, nodes_from_run_results
+from ..dbt_runner import DbtProject, column_names, nodes_from_run_results, rows
 from ..review.compare import Relation, mart_relations
 from . import __doc__ as PACKAGE_DOC
-from .compare import duckdb_columns, fetch_duckdb, table_differences
+from .compare import table_differences
 from .postgres import fetch_postgres, postgres_server
 from .spark import fetch_spark, require_java, spark_session
 
@@ -52,7 +52,7 @@ def compare_postgres(workdir: Path, reference: Path, tables: dict[str, Relation]
         os.environ.update(server.env)
         built = build_and_rerun(DbtProject(workdir / "postgres"), "postgres")
         for name, table in tables.items():
-            differences += table_differences(name, fetch_duckdb(reference, table),
+            differences += table_differences(name, rows(reference, f"select * from {table.sql()}"),
                                              fetch_postgres(server, table), other="postgres")
         print(f"postgres: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
     return differences
@@ -67,8 +67,9 @@ def compare_spark(workdir: Path, reference: Path, tables: dict[str, Relation]) -
     differences: list[str] = []
     with spark_session(spark_dir) as session:
         for name, table in tables.items():
-            columns = duckdb_columns(reference, table)
-            differences += table_differences(name, fetch_duckdb(reference, table),
+            # the mart's columns in DuckDB's order (Spark moves partition columns to the end)
+            columns = column_names(reference, f"select * from {table.sql()}")
+            differences += table_differences(name, rows(reference, f"select * from {table.sql()}"),
                                              fetch_spark(session, table, columns), other="spark")
     print(f"spark: {built}; compared {len(tables)} marts: {', '.join(tables)}", flush=True)
     return differences

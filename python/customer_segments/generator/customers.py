@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -202,8 +204,10 @@ def customers_table(ctx: ChunkContext, pop: Population) -> pa.Table:
     versioned = pick_from(rng, np.flatnonzero(pop.signup < end - 10 * DAY), VERSIONED_RATE, minimum=3)
     third = rng.random(len(versioned)) < 0.4
     first_state = (city, level, phone_fmt, opt_in, pop.signup)
-    second_state = _next_version(rng, tuple(col[versioned] for col in first_state), pop.country[versioned], end)
-    third_state = _next_version(rng, tuple(col[third] for col in second_state), pop.country[versioned[third]], end)
+    second_state = _next_version(rng, cast(VersionState, tuple(col[versioned] for col in first_state)),
+                                 pop.country[versioned], end)
+    third_state = _next_version(rng, cast(VersionState, tuple(col[third] for col in second_state)),
+                                pop.country[versioned[third]], end)
     acct = np.concatenate([np.arange(n), versioned, versioned[third]])
     row_city, row_level, row_fmt, row_opt, row_at = (
         np.concatenate(cols) for cols in zip(first_state, second_state, third_state)

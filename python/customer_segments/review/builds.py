@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dbt_runner import PROJECT_DIR, DbtProject
+from ..dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars
+from ..project import PROJECT_DIR, git
 from .compare import MartComparison, compare_marts
 
 #: dbt build without data or unit tests: the rows of the models are what is compared
@@ -37,10 +38,6 @@ class BuiltVersion:
         return self.project.workdir / "target" / "manifest.json"
 
 
-def git(*args: str, cwd: Path = PROJECT_DIR) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
-
-
 def add_worktree(ref: str, path: Path) -> Path:
     """A detached checkout of ``ref`` at ``path`` (replaced when it exists)."""
     remove_worktree(path)
@@ -56,10 +53,6 @@ def remove_worktree(path: Path) -> None:
     subprocess.run(["git", "worktree", "prune"], cwd=PROJECT_DIR, check=False, capture_output=True)
 
 
-def raw_vars(raw_path: Path | None, raw_format: str) -> dict[str, Any]:
-    return {} if raw_path is None else {"raw_path": str(raw_path), "raw_format": raw_format}
-
-
 def build_version(label: str, project_dir: Path, workdir: Path, dbt_vars: dict[str, Any]) -> BuiltVersion:
     """``dbt build`` (without tests) of the project at ``project_dir`` into ``workdir``."""
     if workdir.exists():
@@ -67,7 +60,7 @@ def build_version(label: str, project_dir: Path, workdir: Path, dbt_vars: dict[s
     workdir.mkdir(parents=True)
     project = DbtProject(workdir, vars=dict(dbt_vars), project_dir=project_dir)
     started = time.perf_counter()
-    extra = ("--exclude", "path:seeds/raw") if "raw_path" in dbt_vars else ()
+    extra = SKIP_DEMO_SEEDS if "raw_path" in dbt_vars else ()
     project.run(*BUILD_ARGS, *extra)
     return BuiltVersion(label, project, time.perf_counter() - started)
 

@@ -15,11 +15,15 @@ from pathlib import Path
 
 import duckdb
 
+from ..dbt_runner import sql_path
+
 # Views a model's post-hook creates beside it in older versions of the project, keyed by that model
 # (customer_tags_wide was such a view before it became a model of its own).
 POST_HOOK_VIEWS = {"customer_tags": "customer_tags_wide"}
 
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
+#: doubles are compared rounded to this many decimals (here and in the engine check)
+FLOAT_DECIMALS = 9
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,10 @@ class Relation:
     schema: str
     name: str
 
-    def sql(self, catalog: str) -> str:
-        return f'{catalog}."{self.schema}"."{self.name}"'
+    def sql(self, catalog: str | None = None) -> str:
+        """The quoted relation name, in ``catalog`` if given (an attached database)."""
+        name = f'"{self.schema}"."{self.name}"'
+        return name if catalog is None else f"{catalog}.{name}"
 
 
 @dataclass
@@ -105,9 +111,16 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, relation: Relation) -
     return {name: data_type for name, data_type in rows} or None
 
 
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    """The number of rows of a relation or subquery (``from`` clause text)."""
+    row = con.execute(f"select count(*) from {relation}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def _select(catalog: str, relation: Relation, columns: list[str], types: dict[str, str]) -> str:
     expressions = [
-        f'round("{column}", 9) as "{column}"' if types[column] in FLOAT_TYPES else f'"{column}"'
+        f'round("{column}", {FLOAT_DECIMALS}) as "{column}"' if types[column] in FLOAT_TYPES else f'"{column}"'
         for column in columns
     ]
     return f"select {', '.join(expressions)} from {relation.sql(catalog)}"
@@ -118,8 +131,8 @@ def compare_marts(base_db: Path, base_manifest: Path, head_db: Path, head_manife
     """Every mart of either build compared with its namesake in the other."""
     base_marts, head_marts = mart_relations(base_manifest), mart_relations(head_manifest)
     con = duckdb.connect()
-    con.execute(f"attach '{base_db}' as base (read_only)")
-    con.execute(f"attach '{head_db}' as head (read_only)")
+    con.execute(f"attach {sql_path(base_db)} as base (read_only)")
+    con.execute(f"attach {sql_path(head_db)} as head (read_only)")
     comparisons = []
     try:
         for name in sorted(base_marts.keys() | head_marts.keys()):
@@ -128,12 +141,10 @@ def compare_marts(base_db: Path, base_manifest: Path, head_db: Path, head_manife
             head_columns = _columns(con, "head", head_marts[name]) if name in head_marts else None
             if base_columns is not None:
                 comparison.base_schema = base_marts[name].schema
-                comparison.base_rows = con.execute(
-                    f"select count(*) from {base_marts[name].sql('base')}").fetchone()[0]
+                comparison.base_rows = _count(con, base_marts[name].sql("base"))
             if head_columns is not None:
                 comparison.head_schema = head_marts[name].schema
-                comparison.head_rows = con.execute(
-                    f"select count(*) from {head_marts[name].sql('head')}").fetchone()[0]
+                comparison.head_rows = _count(con, head_marts[name].sql("head"))
             if base_columns is None or head_columns is None:
                 comparisons.append(comparison)
                 continue
@@ -147,7 +158,7 @@ def compare_marts(base_db: Path, base_manifest: Path, head_db: Path, head_manife
             head_sql = _select("head", head_marts[name], common, head_columns)
             for side, left, right in (("base", base_sql, head_sql), ("head", head_sql, base_sql)):
                 only = f"({left} except all {right})"
-                count = con.execute(f"select count(*) from {only} as only_rows").fetchone()[0]
+                count = _count(con, f"{only} as only_rows")
                 sample = con.execute(f"select * from {only} as only_rows limit {examples}").fetchall()
                 setattr(comparison, f"rows_only_in_{side}", count)
                 setattr(comparison, f"examples_only_in_{side}", sample)
