@@ -8,17 +8,12 @@ from typing import Any
 
 import yaml
 
-from customer_segments.dbt_runner import PROJECT_DIR
+from customer_segments.project import PROJECT_DIR, raw_tables
 
 
 def source_columns() -> dict[str, list[tuple[str, str]]]:
     """Per raw table, its (column, data_type) pairs in the order of the sources YAML."""
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted((PROJECT_DIR / "models" / "staging").glob("*/_*__sources.yml")):
-        for source in yaml.safe_load(path.read_text())["sources"]:
-            for table in source["tables"]:
-                tables[table["name"]] = [(column["name"], column["data_type"]) for column in table["columns"]]
-    return tables
+    return {table.name: [(column.name, column.data_type) for column in table.columns] for table in raw_tables()}
 
 
 def seed_column_types(path: Path) -> dict[str, list[tuple[str, str]]]:
