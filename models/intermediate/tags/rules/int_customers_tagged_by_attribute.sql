@@ -1,10 +1,10 @@
 {#-
     The attribute rules: tags that are one filter on one profile attribute of
-    int_customers_profiled, one row each in the seed tag_attribute_rules -
-    the rule (as named in tag_catalog), the attribute it reads, its tag code (fixed, or a prefix
-    followed by the attribute's value) and which values tag: every known value, or those of the
-    list var named in tagged_values_var. A profile's 'unknown' label (age band, city tier,
-    region) is not a known value.
+    int_customers_profiled, one row each in the seed tag_attribute_rules - the rule (as named in
+    tag_catalog), the attribute it reads, its tag code (fixed, or a prefix followed by the
+    attribute's value) and which values tag: every known value, or those of the list var named in
+    tagged_values_var. A profile's 'unknown' label (age band, city tier, region) is not a known
+    value.
     - age_band_<band> (年龄段): the age band on the as-of date (age_bands seed), evidence the age;
     - city_<tier> (城市等级): the commercial tier of the city (city_tiers seed);
     - region_<region> (地区): the region of the city (city_tiers seed);
