@@ -4,6 +4,11 @@
 -- and run the SQL in target/compiled/ against the warehouse.
 
 {{ audience(
+    customers=ref('customers'),
+    customer_tags=ref('customer_tags'),
+    purchases=ref('int_purchases_filtered'),
+    order_items=ref('int_order_items_attributed'),
+    tag_catalog=ref('tag_catalog'),
     tags_all=['vip_member'],
     bought_categories=['apparel'],
     not_bought_categories=['beauty'],

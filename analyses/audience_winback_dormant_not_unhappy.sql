@@ -5,6 +5,11 @@
 -- audience_winback_dormant_not_unhappy` and run the SQL in target/compiled/.
 
 {{ audience(
+    customers=ref('customers'),
+    customer_tags=ref('customer_tags'),
+    purchases=ref('int_purchases_filtered'),
+    order_items=ref('int_order_items_attributed'),
+    tag_catalog=ref('tag_catalog'),
     tags_all=['winback_candidate'],
     tags_none=['nps_detractor', 'refund_prone'],
     segments={'rfm_group': ['dormant', 'lost']},

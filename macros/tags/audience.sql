@@ -2,7 +2,9 @@
     Audiences (人群圈选): a select of the customers who match tags, segment labels and purchase
     history on the as-of date, e.g. "VIP members who bought apparel but not beauty in the last 30
     days". Customers without marketing consent are left out unless include_opted_out is true
-    (service messages only). README "Tags" and analyses/audience_*.sql show it in use.
+    (service messages only). The caller passes every relation it reads (no ref() in here, so an
+    analysis shows what it reads): analyses/audience_*.sql pass refs, the self-check fixtures.
+    docs/tags.md shows it in use.
 -#}
 
 
@@ -17,6 +19,11 @@
 
 
 {% macro audience(
+    customers=none,
+    customer_tags=none,
+    purchases=none,
+    order_items=none,
+    tag_catalog=none,
     tags_all=[],
     tags_any=[],
     tags_none=[],
@@ -24,17 +31,18 @@
     bought_categories=[],
     not_bought_categories=[],
     purchase_window_days=30,
-    include_opted_out=false,
-    customers=none,
-    customer_tags=none,
-    purchases=none,
-    order_items=none
+    include_opted_out=false
 ) %}
 {%- set segment_columns = [
     'rfm_segment', 'rfm_group', 'lifecycle_stage', 'value_tier', 'member_level', 'age_band',
     'city_tier', 'region', 'gender', 'acquisition_channel',
 ] -%}
 {%- set errors = [] -%}
+{%- for name, relation in [('customers', customers), ('customer_tags', customer_tags),
+                            ('purchases', purchases), ('order_items', order_items)]
+    if relation is none or relation is undefined -%}
+    {%- do errors.append(name ~ " is required: pass the relation, e.g. " ~ name ~ "=ref('...')") -%}
+{%- endfor -%}
 {%- for name, value in [('tags_all', tags_all), ('tags_any', tags_any), ('tags_none', tags_none),
                          ('bought_categories', bought_categories),
                          ('not_bought_categories', not_bought_categories)] -%}
@@ -62,17 +70,13 @@
     {{ exceptions.raise_compiler_error("audience(): " ~ errors | join("; ")) }}
 {%- endif -%}
 {%- set tags_used = tags_all + tags_any + tags_none -%}
-{%- if customer_tags is none and tags_used -%}
-    {%- set known_tags = active_tag_codes() -%}
+{%- if tag_catalog is not none and tags_used -%}
+    {%- set known_tags = active_tag_codes(tag_catalog) -%}
     {%- for tag_code in tags_used if known_tags and tag_code not in known_tags -%}
         {{ exceptions.raise_compiler_error("audience(): tag '" ~ tag_code
             ~ "' is not an active tag of tag_catalog") }}
     {%- endfor -%}
 {%- endif -%}
-{%- set customers = customers or ref('customers') -%}
-{%- set customer_tags = customer_tags or ref('customer_tags') -%}
-{%- set purchases = purchases or ref('int_purchases_filtered') -%}
-{%- set order_items = order_items or ref('int_order_items_attributed') -%}
 {%- set categories = (bought_categories + not_bought_categories) | map('lower') | list -%}
 
 with

@@ -1,20 +1,61 @@
 {#-
-    Catalogue integrity (README "Tags"): the tag catalogue and the rules must name the same
-    tags. tag_catalog_problems() is the check as one select over any catalogue, rule list and
-    emitted rows (so it can be proven on fixtures); the singular test
-    tests/tags/assert_tag_catalog_matches_rules.sql runs it on the project and stops the build
-    with the messages (raise_tag_catalog_problems).
+    Tag library integrity (docs/tags.md): the rule models, the union and the catalogue must name
+    the same rules. tag_rule_models() reads the rule models from dbt's graph; the singular tests
+    tests/tags/assert_tag_union_reads_every_rule_model.sql and
+    tests/tags/assert_tag_catalog_matches_rules.sql use it. tag_catalog_problems() is the
+    catalogue check as one select over any catalogue, rule list and emitted rows (so it can be
+    proven on fixtures); raise_tag_catalog_problems stops the build with its messages.
 -#}
 
 
+{#- The folder of the rule models, and the one model of it whose rules are the rows of the seed
+    tag_attribute_rules (every other model there is one rule, named after the model). -#}
+{% macro tag_rules_folder() -%}
+    models/intermediate/tags/rules/
+{%- endmacro %}
+
+{% macro tag_attribute_rule_model() -%}
+    int_customers_tagged_by_attribute
+{%- endmacro %}
+
+
+{#- The models of models/intermediate/tags/rules/ as dbt's graph knows them (name, unique_id,
+    original_file_path ...), sorted by name; [] while dbt parses (the graph is empty then). -#}
+{% macro tag_rule_models() %}
+    {%- set models = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.package_name == project_name
+            and node.original_file_path.startswith(tag_rules_folder()) -%}
+            {%- do models.append(node) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(models | sort(attribute='name')) }}
+{% endmacro %}
+
+
+{#- The rule of each rule model but the attribute model: int_customers_tagged_<rule> -> <rule>. -#}
+{% macro tag_rule_model_rules() %}
+    {%- set rules = [] -%}
+    {%- for model in tag_rule_models() if model.name != tag_attribute_rule_model() -%}
+        {%- do rules.append(model.name | replace('int_customers_tagged_', '', 1)) -%}
+    {%- endfor -%}
+    {{ return(rules) }}
+{% endmacro %}
+
+
 {#- One row per problem, with a message saying what to do:
-    - catalog_tag_without_rule: an active catalogue row names a rule that has no macro;
-    - rule_without_catalog_row: a rule macro that no catalogue row names;
+    - catalog_tag_without_rule: an active catalogue row names a rule that no rule model and no
+      row of tag_attribute_rules defines;
+    - rule_without_catalog_row: a rule (model or attribute rule) that no catalogue row names;
     - tag_code_not_in_catalog: a rule emitted a tag_code that no catalogue row of that rule has.
-    catalog: relation or CTE with tag_code, rule, is_active. rules: list of rule names.
-    emitted: relation or CTE with tag_rule, tag_code (the rows the rules emitted). -#}
-{% macro tag_catalog_problems(catalog, rules, emitted) %}
+    catalog: relation or CTE with tag_code, rule, is_active. rule_models: the rules of the rule
+    models (tag_rule_model_rules()). attribute_rules: relation or CTE with column rule (the seed
+    tag_attribute_rules). emitted: relation or CTE with tag_rule, tag_code (the rows the rules
+    emitted). -#}
+{% macro tag_catalog_problems(catalog, rule_models, attribute_rules, emitted) %}
 {%- set string_type = dbt.type_string() -%}
+{%- set rules_folder = tag_rules_folder() -%}
 
 with
 
@@ -28,19 +69,20 @@ catalog_rows as (
 
 ),
 
-rule_macros as (
+rules as (
 
-    {%- for rule in rules %}
+    {%- for rule in rule_models %}
 
-        select cast('{{ rule }}' as {{ string_type }}) as tag_rule
-        {{ "union all" if not loop.last }}
+        select
+            cast('{{ rule }}' as {{ string_type }}) as tag_rule,
+            cast('{{ rules_folder }}int_customers_tagged_{{ rule }}.sql' as {{ string_type }}) as defined_in
+        union all
     {%- endfor %}
-    {%- if not rules %}
 
-        select cast(null as {{ string_type }}) as tag_rule
-        from catalog_rows
-        where 1 = 0
-    {%- endif %}
+    select
+        cast(rule as {{ string_type }}) as tag_rule,
+        cast('seeds/lookups/tag_attribute_rules.csv' as {{ string_type }}) as defined_in
+    from {{ attribute_rules }}
 
 ),
 
@@ -61,14 +103,15 @@ catalog_tags_without_rule as (
         catalog_rows.tag_code,
         {{ dbt.concat([
             "'tag_catalog row '", "catalog_rows.tag_code", "' names rule '", "catalog_rows.tag_rule",
-            "', but there is no macro tag_rule__'", "catalog_rows.tag_rule",
-            "': add macros/tags/rules/tag_rule__'", "catalog_rows.tag_rule",
-            "'.sql or set is_active to false'",
+            "', but no rule model or attribute rule defines it: add " ~ rules_folder
+            ~ "int_customers_tagged_'", "catalog_rows.tag_rule",
+            "'.sql (and its line in int_customer_tags_unioned), or a row of'",
+            "' seeds/lookups/tag_attribute_rules.csv for a one-filter rule, or set is_active to false'",
         ]) }} as message
     from catalog_rows
-    left join rule_macros
-        on catalog_rows.tag_rule = rule_macros.tag_rule
-    where catalog_rows.is_active and rule_macros.tag_rule is null
+    left join rules
+        on catalog_rows.tag_rule = rules.tag_rule
+    where catalog_rows.is_active and rules.tag_rule is null
 
 ),
 
@@ -76,16 +119,16 @@ rules_without_catalog_row as (
 
     select
         'rule_without_catalog_row' as problem,
-        rule_macros.tag_rule,
+        rules.tag_rule,
         cast(null as {{ string_type }}) as tag_code,
         {{ dbt.concat([
-            "'rule tag_rule__'", "rule_macros.tag_rule",
-            "' has no row in tag_catalog: add a row with rule = '", "rule_macros.tag_rule",
+            "'rule '", "rules.tag_rule", "' ('", "rules.defined_in",
+            "') has no row in tag_catalog: add a row with rule = '", "rules.tag_rule",
             "' for each tag it emits, or delete the rule'",
         ]) }} as message
-    from rule_macros
+    from rules
     left join catalog_rows
-        on rule_macros.tag_rule = catalog_rows.tag_rule
+        on rules.tag_rule = catalog_rows.tag_rule
     where catalog_rows.tag_rule is null
 
 ),
@@ -97,7 +140,7 @@ codes_not_in_catalog as (
         emitted_codes.tag_rule,
         emitted_codes.tag_code,
         {{ dbt.concat([
-            "'rule tag_rule__'", "emitted_codes.tag_rule", "' emitted tag_code '", "emitted_codes.tag_code",
+            "'rule '", "emitted_codes.tag_rule", "' emitted tag_code '", "emitted_codes.tag_code",
             "', which has no tag_catalog row with rule = '", "emitted_codes.tag_rule",
             "': add the row (name it) or change the rule'",
         ]) }} as message

@@ -1,68 +1,9 @@
 {#-
-    The tag library's plumbing (README "Tags"). A tag rule is a macro tag_rule__<rule> in
-    macros/tags/rules/, one file per tag (or small family), returning one select of
-    (customer_key, tag_code, evidence_value, evidence_number) as of the as-of date. The union
-    model int_customer_tags_unioned finds every such macro by its name, so a new tag needs only
-    a tag_catalog row and a rule file. DECISIONLOG.md ("Tags") explains why rules are macros.
+    Shared pieces of the tag rules (docs/tags.md): each rule is a model
+    models/intermediate/tags/rules/int_customers_tagged_<rule>.sql, unioned by
+    int_customer_tags_unioned; these macros are the small expressions several rules share, and
+    the validation of the tag vars the union runs first.
 -#}
-
-
-{#- The names of every tag rule (macros tag_rule__<name>), sorted. Macros, unlike models,
-    can be listed while dbt parses, so the union model's dependencies are known. -#}
-{% macro tag_rule_names() %}
-    {%- set names = [] -%}
-    {%- for macro_name in customer_segments if macro_name.startswith('tag_rule__') -%}
-        {%- do names.append(macro_name[10:]) -%}
-    {%- endfor -%}
-    {{ return(names | sort) }}
-{% endmacro %}
-
-
-{#- The rules the union computes: every rule, or var tag_rule_selection (unit tests). -#}
-{% macro tag_rules_to_compute() %}
-    {%- set selection = var('tag_rule_selection', none) -%}
-    {%- if selection is none -%}
-        {{ return(tag_rule_names()) }}
-    {%- endif -%}
-    {%- set selection = [selection] if selection is string else selection -%}
-    {{ return(tag_rule_names() | select('in', selection) | list) }}
-{% endmacro %}
-
-
-{#- The select of one rule (the output of macro tag_rule__<rule>). -#}
-{% macro tag_rule_sql(rule) %}
-    {%- set rule_macro = customer_segments.get('tag_rule__' ~ rule) -%}
-    {%- if rule_macro is none -%}
-        {{ exceptions.raise_compiler_error("There is no tag rule '" ~ rule
-            ~ "': expected a macro tag_rule__" ~ rule ~ " in macros/tags/rules/") }}
-    {%- endif -%}
-    {{ return(rule_macro()) }}
-{% endmacro %}
-
-
-{#- The models a rule may read. The union model declares them as dependencies, so a rule
-    added later reading only these works even when dbt's partial parsing has not re-read the
-    union model. A rule reading another model needs one full parse (--no-partial-parse).
-    Intermediate models only, not the marts: the tags then wait for neither the customers mart
-    nor its tests (DECISIONLOG, "Tag rules read the customer profile, not the customers mart"). -#}
-{% macro tag_rule_inputs() %}
-    {{ return([
-        'int_as_of_date_resolved',
-        'int_customers_profiled',
-        'int_customers_rfm_scored',
-        'int_customers_lifecycle_staged',
-        'int_customers_value_tiered',
-        'int_customers_merged',
-        'int_purchases_filtered',
-        'int_customer_purchases_aggregated',
-        'int_orders_attributed',
-        'int_order_items_attributed',
-        'int_events_attributed',
-        'int_nps_responses_attributed',
-        'int_campaign_assignments_attributed',
-        'stg_shop__products',
-    ]) }}
-{% endmacro %}
 
 
 {#- A data value as the suffix of a tag code: lower case, spaces as underscores
@@ -107,19 +48,8 @@
 {%- endmacro %}
 
 
-{#- A var as a number. Unit-test var overrides can reach macros as text ('0.25'), so a
-    numeric string is converted; anything else is returned unchanged (and then rejected). -#}
-{% macro numeric_var(name) %}
-    {%- set value = var(name) -%}
-    {%- if value is string and modules.re.match('^-?[0-9]+([.][0-9]+)?$', value) -%}
-        {{ return(value | float if '.' in value else value | int) }}
-    {%- endif -%}
-    {{ return(value) }}
-{% endmacro %}
-
-
 {#- Stops the build with a message naming the var when a tag var makes no sense. Called by
-    int_customer_tags_unioned, the root of every tag model. -#}
+    int_customer_tags_unioned, which every tag mart reads. -#}
 {% macro validate_tag_vars() %}
     {%- set errors = [] -%}
     {%- set day_vars = [
@@ -142,64 +72,64 @@
     ] -%}
     {%- set list_vars = ['tag_login_event_types', 'tag_vip_member_levels', 'tag_community_event_types'] -%}
     {%- for name in day_vars -%}
-        {%- set value = numeric_var(name) -%}
+        {%- set value = var(name) -%}
         {%- if value is not number or value | int != value or value < 1 -%}
             {%- do errors.append("var " ~ name ~ " must be a whole number of days >= 1, got " ~ value) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for name in count_vars -%}
-        {%- set value = numeric_var(name) -%}
+        {%- set value = var(name) -%}
         {%- if value is not number or value | int != value or value < 1 -%}
             {%- do errors.append("var " ~ name ~ " must be a whole number >= 1, got " ~ value) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for name in share_vars -%}
-        {%- set value = numeric_var(name) -%}
+        {%- set value = var(name) -%}
         {%- if value is not number or value < 0 or value > 1 -%}
             {%- do errors.append("var " ~ name ~ " must be a number between 0 and 1, got " ~ value) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for name in list_vars -%}
-        {%- set value = numeric_var(name) -%}
+        {%- set value = var(name) -%}
         {%- if value is string or value is not iterable or value | length == 0 -%}
             {%- do errors.append("var " ~ name ~ " must be a non-empty list, got " ~ value) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for name in ['tag_night_start_hour', 'tag_night_end_hour'] -%}
-        {%- set value = numeric_var(name) -%}
+        {%- set value = var(name) -%}
         {%- if value is not number or value | int != value or value < 0 or value > 23 -%}
             {%- do errors.append("var " ~ name ~ " must be a whole hour from 0 to 23, got " ~ value) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set night_start = numeric_var('tag_night_start_hour') -%}
-    {%- set night_end = numeric_var('tag_night_end_hour') -%}
+    {%- set night_start = var('tag_night_start_hour') -%}
+    {%- set night_end = var('tag_night_end_hour') -%}
     {%- if night_start == night_end -%}
         {%- do errors.append("var tag_night_start_hour and var tag_night_end_hour must differ, both are "
             ~ night_start) -%}
     {%- endif -%}
-    {%- set cart_days = numeric_var('tag_cart_abandon_days') -%}
-    {%- set cart_lookback = numeric_var('tag_cart_abandon_lookback_days') -%}
+    {%- set cart_days = var('tag_cart_abandon_days') -%}
+    {%- set cart_lookback = var('tag_cart_abandon_lookback_days') -%}
     {%- if cart_days is number and cart_lookback is number and cart_lookback <= cart_days -%}
         {%- do errors.append("var tag_cart_abandon_lookback_days (" ~ cart_lookback
             ~ ") must be larger than var tag_cart_abandon_days (" ~ cart_days ~ ")") -%}
     {%- endif -%}
-    {%- set winback_min = numeric_var('tag_winback_min_days') -%}
-    {%- set winback_max = numeric_var('tag_winback_max_days') -%}
+    {%- set winback_min = var('tag_winback_min_days') -%}
+    {%- set winback_max = var('tag_winback_max_days') -%}
     {%- if winback_min is number and winback_max is number and winback_min > winback_max -%}
         {%- do errors.append("var tag_winback_min_days (" ~ winback_min
             ~ ") must not be larger than var tag_winback_max_days (" ~ winback_max ~ ")") -%}
     {%- endif -%}
-    {%- set promoter_min = numeric_var('tag_nps_promoter_min_score') -%}
-    {%- set detractor_max = numeric_var('tag_nps_detractor_max_score') -%}
+    {%- set promoter_min = var('tag_nps_promoter_min_score') -%}
+    {%- set detractor_max = var('tag_nps_detractor_max_score') -%}
     {%- if promoter_min is not number or detractor_max is not number or detractor_max >= promoter_min -%}
         {%- do errors.append("var tag_nps_detractor_max_score (" ~ detractor_max
             ~ ") must be a score below var tag_nps_promoter_min_score (" ~ promoter_min ~ ")") -%}
     {%- endif -%}
-    {%- set view_weight = numeric_var('tag_category_view_weight') -%}
+    {%- set view_weight = var('tag_category_view_weight') -%}
     {%- if view_weight is not number or view_weight < 0 -%}
         {%- do errors.append("var tag_category_view_weight must be a number >= 0, got " ~ view_weight) -%}
     {%- endif -%}
-    {%- set min_score = numeric_var('tag_category_min_score') -%}
+    {%- set min_score = var('tag_category_min_score') -%}
     {%- if min_score is not number or min_score <= 0 -%}
         {%- do errors.append("var tag_category_min_score must be a number > 0, got " ~ min_score) -%}
     {%- endif -%}
@@ -207,15 +137,6 @@
     {%- if zone is not none and not modules.re.match('^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', zone | string) -%}
         {%- do errors.append("var tag_clock_timezone must be an IANA zone such as Asia/Shanghai, got '"
             ~ zone ~ "'") -%}
-    {%- endif -%}
-    {%- set selection = var('tag_rule_selection', none) -%}
-    {%- if selection is not none -%}
-        {%- for rule in ([selection] if selection is string else selection) -%}
-            {%- if rule not in tag_rule_names() -%}
-                {%- do errors.append("var tag_rule_selection names '" ~ rule
-                    ~ "', but there is no macro tag_rule__" ~ rule) -%}
-            {%- endif -%}
-        {%- endfor -%}
     {%- endif -%}
     {%- if errors -%}
         {{ exceptions.raise_compiler_error("Invalid tag vars:\n  - " ~ errors | join("\n  - ")) }}

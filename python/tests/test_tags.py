@@ -4,6 +4,7 @@ before, audiences respect consent, and the catalogue-integrity check says what i
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from datetime import date
@@ -73,13 +74,13 @@ def test_every_catalogue_tag_is_documented(tagged: Path) -> None:
             or coalesce(trim(definition), '') = '' or coalesce(trim(owner), '') = ''
     """)
     assert undocumented == []
-    readme = (PROJECT_DIR / "README.md").read_text()
+    tag_docs = (PROJECT_DIR / "docs" / "tags.md").read_text()
     tag_vars = {line.split(":")[0].strip() for line in
                 (PROJECT_DIR / "dbt_project.yml").read_text().splitlines()
                 if line.startswith("  tag_")}
     assert tag_vars, "no tag vars found in dbt_project.yml"
-    missing = sorted(name for name in tag_vars if f"`{name}`" not in readme)
-    assert not missing, f"tag vars missing from the README var table: {missing}"
+    missing = sorted(name for name in tag_vars if f"`{name}`" not in tag_docs)
+    assert not missing, f"tag vars missing from the var table of docs/tags.md: {missing}"
 
 
 def test_marts_agree_with_each_other(tagged: Path) -> None:
@@ -208,7 +209,7 @@ def test_audiences_respect_consent_and_their_definition(tagged: Path) -> None:
 
 
 def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
-    """tag_catalog_problems on fixture relations: the messages say what to add."""
+    """tag_catalog_problems on fixture relations: the messages say what to add, naming the file."""
     sql = """
         with
         catalog as (
@@ -219,6 +220,9 @@ def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
                 ('top_category_food', 'top_category', true)
             ) as catalog_rows (tag_code, rule, is_active)
         ),
+        attribute_rules as (
+            select * from (values ('vip_member'), ('gender')) as attribute_rows (rule)
+        ),
         emitted as (
             select * from (values
                 ('vip_member', 'vip_member'),
@@ -228,7 +232,7 @@ def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
             ) as emitted_rows (tag_rule, tag_code)
         ),
         problems as (
-            {{ tag_catalog_problems('catalog', ['vip_member', 'top_category', 'loyal_fan'], 'emitted') }}
+            {{ tag_catalog_problems('catalog', ['top_category', 'loyal_fan'], 'attribute_rules', 'emitted') }}
         )
         select * from problems
     """
@@ -237,26 +241,32 @@ def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
     shown = json.loads(result.stdout[result.stdout.index("{"):])["show"]
     got = sorted(row["message"] for row in shown)
     assert got == sorted([
-        "tag_catalog row ghost_tag names rule ghost, but there is no macro tag_rule__ghost: "
-        "add macros/tags/rules/tag_rule__ghost.sql or set is_active to false",
-        "rule tag_rule__loyal_fan has no row in tag_catalog: add a row with rule = loyal_fan "
-        "for each tag it emits, or delete the rule",
-        "rule tag_rule__loyal_fan emitted tag_code loyal_fan, which has no tag_catalog row with "
+        "tag_catalog row ghost_tag names rule ghost, but no rule model or attribute rule defines it: "
+        "add models/intermediate/tags/rules/int_customers_tagged_ghost.sql (and its line in "
+        "int_customer_tags_unioned), or a row of seeds/lookups/tag_attribute_rules.csv for a one-filter "
+        "rule, or set is_active to false",
+        "rule loyal_fan (models/intermediate/tags/rules/int_customers_tagged_loyal_fan.sql) has no row in "
+        "tag_catalog: add a row with rule = loyal_fan for each tag it emits, or delete the rule",
+        "rule gender (seeds/lookups/tag_attribute_rules.csv) has no row in tag_catalog: add a row with "
+        "rule = gender for each tag it emits, or delete the rule",
+        "rule loyal_fan emitted tag_code loyal_fan, which has no tag_catalog row with "
         "rule = loyal_fan: add the row (name it) or change the rule",
-        "rule tag_rule__top_category emitted tag_code top_category_pets, which has no tag_catalog "
+        "rule top_category emitted tag_code top_category_pets, which has no tag_catalog "
         "row with rule = top_category: add the row (name it) or change the rule",
     ])
 
 
 def test_integrity_failure_stops_dbt_with_the_messages(tmp_path: Path) -> None:
-    problems_sql = ("select 'rule tag_rule__loyal_fan has no row in tag_catalog' as message "
+    problems_sql = ("select 'rule loyal_fan (models/intermediate/tags/rules/int_customers_tagged_loyal_fan.sql) "
+                    "has no row in tag_catalog' as message "
                     "union all select 'tag_catalog row ghost_tag names rule ghost' as message")
     result = DbtProject(tmp_path).run(
         "run-operation", "raise_tag_catalog_problems",
         "--args", json.dumps({"problems_sql": problems_sql}), check=False)
     assert result.returncode != 0
     assert "Tag catalogue integrity: 2 problem(s)" in result.stdout
-    assert "- rule tag_rule__loyal_fan has no row in tag_catalog" in result.stdout
+    assert "- rule loyal_fan (models/intermediate/tags/rules/int_customers_tagged_loyal_fan.sql) has no row" \
+        in result.stdout
     assert "- tag_catalog row ghost_tag names rule ghost" in result.stdout
 
     clean = DbtProject(tmp_path).run(
@@ -274,8 +284,11 @@ def test_integrity_failure_stops_dbt_with_the_messages(tmp_path: Path) -> None:
      "var tag_cart_abandon_lookback_days (30) must be larger than var tag_cart_abandon_days (30)"),
     ({"tag_nps_detractor_max_score": 9},
      "var tag_nps_detractor_max_score (9) must be a score below var tag_nps_promoter_min_score (9)"),
-    ({"tag_rule_selection": ["no_such_rule"]},
-     "var tag_rule_selection names 'no_such_rule', but there is no macro tag_rule__no_such_rule"),
+    ({"tag_clock_timezone": "Shanghai time"},
+     "var tag_clock_timezone must be an IANA zone such as Asia/Shanghai, got 'Shanghai time'"),
+    # a number written as text stays text (nothing converts it): the check names it
+    ({"tag_discount_seeker_share": "0.5"},
+     "var tag_discount_seeker_share must be a number between 0 and 1, got 0.5"),
 ])
 def test_nonsensical_tag_vars_stop_the_build_naming_the_var(
         tmp_path: Path, bad_vars: dict[str, Any], message: str) -> None:
@@ -283,3 +296,96 @@ def test_nonsensical_tag_vars_stop_the_build_naming_the_var(
                                       extra_vars=bad_vars, check=False)
     assert result.returncode != 0
     assert message in result.stdout
+
+
+RULES_FOLDER = "models/intermediate/tags/rules/"
+RULE_COLUMNS = ["customer_key", "tag_code", "tag_rule", "evidence_value", "evidence_number"]
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The project's parsed manifest (dbt parse: no database needed)."""
+    workdir = tmp_path_factory.mktemp("tags_manifest")
+    DbtProject(workdir).run("parse")
+    return json.loads((workdir / "target" / "manifest.json").read_text())
+
+
+def rule_models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {node["name"]: node for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["original_file_path"].startswith(RULES_FOLDER)}
+
+
+def test_every_rule_model_has_a_unit_test(manifest: dict[str, Any]) -> None:
+    models = rule_models(manifest)
+    assert len(models) >= 20
+    tested = {test["model"] for test in manifest["unit_tests"].values()}
+    assert sorted(set(models) - tested) == [], "rule models without a unit test"
+
+
+def test_every_attribute_rule_has_a_unit_test(manifest: dict[str, Any]) -> None:
+    """Each row of tag_attribute_rules is exercised by a unit test of the attribute model: one
+    of its expected rows carries the rule's tag code (or a code of its family)."""
+    with (PROJECT_DIR / "seeds" / "lookups" / "tag_attribute_rules.csv").open(newline="", encoding="utf-8") as file:
+        attribute_rules = list(csv.DictReader(file))
+    assert {row["rule"] for row in attribute_rules} >= {"age_band", "city_tier", "region", "vip_member",
+                                                         "referred_customer"}
+    expected_codes = [row["tag_code"] for test in manifest["unit_tests"].values()
+                      if test["model"] == "int_customers_tagged_by_attribute"
+                      for row in test["expect"]["rows"]]
+    untested = [row["rule"] for row in attribute_rules
+                if not any(code == row["tag_code"] if row["tag_code"] else code.startswith(row["tag_code_prefix"])
+                           for code in expected_codes)]
+    assert untested == []
+
+
+def test_rule_models_have_the_rule_columns_in_order(tagged: Path, manifest: dict[str, Any]) -> None:
+    """The union reads each rule model with select *, so every rule model has exactly the rule
+    columns, in the same order."""
+    built = rows(tagged, """
+        select table_name, column_name from information_schema.columns
+        where table_schema = 'main_intermediate' and table_name like 'int_customers_tagged_%'
+        order by table_name, ordinal_position
+    """)
+    columns: dict[str, list[str]] = {}
+    for table, column in built:
+        columns.setdefault(table, []).append(column)
+    assert set(columns) == set(rule_models(manifest))
+    assert {table: cols for table, cols in columns.items() if cols != RULE_COLUMNS} == {}
+
+
+def copy_of_the_project(destination: Path) -> Path:
+    """The dbt project's files (no virtualenv, no builds) in ``destination``, to break on purpose."""
+    destination.mkdir()
+    for name in ["dbt_project.yml", "profiles.yml"]:
+        shutil.copy(PROJECT_DIR / name, destination / name)
+    for name in ["models", "macros", "tests", "seeds", "analyses"]:
+        shutil.copytree(PROJECT_DIR / name, destination / name)
+    return destination
+
+
+def test_a_rule_model_missing_from_the_union_fails_the_union_test(tmp_path: Path) -> None:
+    project_dir = copy_of_the_project(tmp_path / "project")
+    union = project_dir / "models" / "intermediate" / "tags" / "int_customer_tags_unioned.sql"
+    sql = union.read_text()
+    line = "    select * from {{ ref('int_customers_tagged_night_owl') }}\n    union all\n"
+    assert line in sql
+    # the union loses the night owls and reads a model that is not a rule model
+    union.write_text(sql.replace(line, "").replace(
+        "with\n", "-- depends_on: {{ ref('int_customers_profiled') }}\n\nwith\n", 1))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    project = DbtProject(workdir, project_dir=project_dir)
+    result = project.run("test", "--select", "assert_tag_union_reads_every_rule_model", check=False)
+    assert result.returncode != 0
+    assert "Got 2 results" in result.stdout
+    compiled = next((workdir / "target" / "compiled").rglob("assert_tag_union_reads_every_rule_model.sql"))
+    messages = compiled.read_text()
+    assert ("rule model int_customers_tagged_night_owl (models/intermediate/tags/rules/"
+            "int_customers_tagged_night_owl.sql) is not read by int_customer_tags_unioned") in messages
+    assert ("int_customer_tags_unioned reads model.customer_segments.int_customers_profiled, "
+            "which is not a rule model") in messages
+
+    # the project as it is passes
+    (tmp_path / "clean_work").mkdir()
+    clean = DbtProject(tmp_path / "clean_work")
+    assert clean.run("test", "--select", "assert_tag_union_reads_every_rule_model").returncode == 0

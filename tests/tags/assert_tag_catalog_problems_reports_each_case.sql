@@ -1,9 +1,10 @@
 {#-
     tag_catalog_problems must report exactly the expected problems on fixtures: an active
-    catalogue row without a rule (an inactive one is fine), a rule without a catalogue row, a
-    code emitted outside the catalogue, a code emitted by the wrong rule, and nothing for a
-    family rule whose codes are all catalogued. Returns one row per problem missed, reported
-    wrongly or reported with a different message.
+    catalogue row without a rule (an inactive one is fine), a rule model and an attribute rule
+    without a catalogue row, a code emitted outside the catalogue, a code emitted by the wrong
+    rule, and nothing for a family rule whose codes are all catalogued nor for an attribute rule
+    with its row. Returns one row per problem missed, reported wrongly or reported with a
+    different message.
 -#}
 
 with
@@ -26,6 +27,17 @@ catalog_fixture as (
 
 ),
 
+attribute_rules_fixture as (
+
+    select attribute_rows.rule
+    from (
+        values
+        ('vip_member'),
+        ('gender')
+    ) as attribute_rows (rule)
+
+),
+
 emitted_fixture as (
 
     select
@@ -45,7 +57,8 @@ emitted_fixture as (
 returned as (
 
     {{ tag_catalog_problems(
-        'catalog_fixture', ['vip_member', 'top_category', 'night_owl', 'weekend_shopper'], 'emitted_fixture'
+        'catalog_fixture', ['top_category', 'night_owl', 'weekend_shopper'], 'attribute_rules_fixture',
+        'emitted_fixture'
     ) }}
 
 ),
@@ -60,23 +73,31 @@ expected as (
         values
         (
             'catalog_tag_without_rule', 'ghost',
-            'tag_catalog row ghost_tag names rule ghost, but there is no macro tag_rule__ghost: '
-            || 'add macros/tags/rules/tag_rule__ghost.sql or set is_active to false'
+            'tag_catalog row ghost_tag names rule ghost, but no rule model or attribute rule defines '
+            || 'it: add models/intermediate/tags/rules/int_customers_tagged_ghost.sql (and its line in '
+            || 'int_customer_tags_unioned), or a row of seeds/lookups/tag_attribute_rules.csv for a '
+            || 'one-filter rule, or set is_active to false'
         ),
         (
             'rule_without_catalog_row', 'weekend_shopper',
-            'rule tag_rule__weekend_shopper has no row in tag_catalog: add a row with rule = '
-            || 'weekend_shopper for each tag it emits, or delete the rule'
+            'rule weekend_shopper (models/intermediate/tags/rules/int_customers_tagged_weekend_shopper.sql) '
+            || 'has no row in tag_catalog: add a row with rule = weekend_shopper for each tag it emits, '
+            || 'or delete the rule'
+        ),
+        (
+            'rule_without_catalog_row', 'gender',
+            'rule gender (seeds/lookups/tag_attribute_rules.csv) has no row in tag_catalog: add a row '
+            || 'with rule = gender for each tag it emits, or delete the rule'
         ),
         (
             'tag_code_not_in_catalog', 'top_category',
-            'rule tag_rule__top_category emitted tag_code top_category_pets, which has no tag_catalog '
-            || 'row with rule = top_category: add the row (name it) or change the rule'
+            'rule top_category emitted tag_code top_category_pets, which has no tag_catalog row with '
+            || 'rule = top_category: add the row (name it) or change the rule'
         ),
         (
             'tag_code_not_in_catalog', 'weekend_shopper',
-            'rule tag_rule__weekend_shopper emitted tag_code night_owl, which has no tag_catalog row '
-            || 'with rule = weekend_shopper: add the row (name it) or change the rule'
+            'rule weekend_shopper emitted tag_code night_owl, which has no tag_catalog row with '
+            || 'rule = weekend_shopper: add the row (name it) or change the rule'
         )
     ) as expected_rows (problem, tag_rule, message)
 

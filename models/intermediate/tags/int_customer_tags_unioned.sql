@@ -1,27 +1,12 @@
 {{ validate_tag_vars() }}
 
 {#-
-    Every tag rule's rows in one table, as of the as-of date: one select per macro
-    tag_rule__<rule> in macros/tags/rules/, found by name (macro tag_rule_names), so a new tag
-    needs only a tag_catalog row and a rule file. Rows are kept as the rules emit them; the
-    catalogue-integrity test reads them here, and the customer_tags mart keeps the active
-    catalogue tags of real customers.
+    Every tag rule's rows in one table, as of the as-of date: one line per rule model of
+    models/intermediate/tags/rules/ (tests assert_tag_union_reads_every_rule_model and
+    assert_tag_catalog_matches_rules fail when a rule model is missing here or from the
+    catalogue). Rows are kept as the rules emit them; the catalogue-integrity test reads them
+    here, and the customer_tags mart keeps the active catalogue tags of real customers.
 -#}
-
-{%- set rules = tag_rules_to_compute() %}
-
-{#- The models rules read, declared so a rule added later is ordered after them. Unit tests
-    select single rules (var tag_rule_selection) and give only that rule's inputs. #}
-{%- if var('tag_rule_selection', none) is none %}
-    {%- for input in tag_rule_inputs() %}
-    -- depends_on: {{ ref(input) }}
-    {%- endfor %}
-    {#- Ordering only, not data: at 1 M customers customer_segment_history's full build and this
-        model each take most of DuckDB's memory_limit, and side by side both ran out of it; so
-        this model waits for the history (DECISIONLOG, "The history's customer trigger, and
-        memory"). #}
-    -- depends_on: {{ ref('customer_segment_history') }}
-{%- endif %}
 
 with
 
@@ -31,39 +16,58 @@ as_of_dates as (
 
 ),
 
-{%- for rule in rules %}
-
-    rule__{{ rule }} as (
-
-        {{ tag_rule_sql(rule) }}
-
-    ),
-{%- endfor %}
-
 unioned as (
 
-    {%- for rule in rules %}
-
-        select
-            '{{ rule }}' as tag_rule,
-            customer_key,
-            tag_code,
-            evidence_value,
-            evidence_number
-        from rule__{{ rule }}
-        {{ "union all" if not loop.last }}
-    {%- endfor %}
-    {%- if not rules %}
-
-        select
-            cast(null as {{ dbt.type_string() }}) as tag_rule,
-            cast(null as {{ dbt.type_string() }}) as customer_key,
-            cast(null as {{ dbt.type_string() }}) as tag_code,
-            cast(null as {{ dbt.type_string() }}) as evidence_value,
-            cast(null as {{ type_double() }}) as evidence_number
-        from as_of_dates
-        where 1 = 0
-    {%- endif %}
+    -- behavior
+    select * from {{ ref('int_customers_tagged_no_purchase_30d') }}
+    union all
+    select * from {{ ref('int_customers_tagged_no_login_30d') }}
+    union all
+    select * from {{ ref('int_customers_tagged_monthly_active') }}
+    union all
+    select * from {{ ref('int_customers_tagged_frequent_buyer') }}
+    union all
+    select * from {{ ref('int_customers_tagged_cart_abandoner') }}
+    union all
+    select * from {{ ref('int_customers_tagged_discount_seeker') }}
+    union all
+    select * from {{ ref('int_customers_tagged_night_owl') }}
+    union all
+    select * from {{ ref('int_customers_tagged_weekend_shopper') }}
+    union all
+    -- value
+    select * from {{ ref('int_customers_tagged_big_single_order') }}
+    union all
+    select * from {{ ref('int_customers_tagged_high_aov') }}
+    union all
+    select * from {{ ref('int_customers_tagged_refund_prone') }}
+    union all
+    -- relationship
+    select * from {{ ref('int_customers_tagged_referrer') }}
+    union all
+    select * from {{ ref('int_customers_tagged_community_active') }}
+    union all
+    select * from {{ ref('int_customers_tagged_nps') }}
+    union all
+    select * from {{ ref('int_customers_tagged_support_heavy') }}
+    union all
+    -- lifecycle
+    select * from {{ ref('int_customers_tagged_new_signup') }}
+    union all
+    select * from {{ ref('int_customers_tagged_old_customer') }}
+    union all
+    select * from {{ ref('int_customers_tagged_winback_candidate') }}
+    union all
+    -- interest and channel
+    select * from {{ ref('int_customers_tagged_top_category') }}
+    union all
+    select * from {{ ref('int_customers_tagged_preferred_sales_channel') }}
+    union all
+    select * from {{ ref('int_customers_tagged_preferred_platform') }}
+    union all
+    -- one filter on a profile attribute (seed tag_attribute_rules): age_band, city_tier, region,
+    -- vip_member, referred_customer
+    select * from {{ ref('int_customers_tagged_by_attribute') }}
 
 ),
 

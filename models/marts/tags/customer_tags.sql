@@ -2,8 +2,8 @@
     One row per real customer and active tag on the as-of date (long format): the tag's group and
     names from tag_catalog, the evidence that decided it and the date it was computed for. Rows
     of inactive or uncatalogued tags and of customers outside the customers mart (test accounts,
-    people who did not exist yet) are left out. Its post-hook builds the wide view
-    customer_tags_wide (macro create_customer_tags_wide_view).
+    people who did not exist yet) are left out. customer_tags_wide pivots it to one boolean column
+    per tag.
 -#}
 
 with

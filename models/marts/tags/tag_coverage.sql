@@ -1,17 +1,12 @@
 {#-
     The tag review (标签复盘) as a table: per active catalogue tag, the customers it tags on the
-    as-of date, their share, the change since the previous build's figures (those of the latest
-    earlier as-of date in tag_coverage_history; null on a first build) and a review flag for tags
-    that tag no one or everyone - a tag that separates nobody is either broken or not worth keeping.
+    as-of date and their share (this build's rows of tag_coverage_history, which counts them), the
+    change since the previous build's figures (those of the latest earlier as-of date in the
+    history; null on a first build) and a review flag for tags that tag no one or everyone - a tag
+    that separates nobody is either broken or not worth keeping.
 -#}
 
 with
-
-coverage as (
-
-    select * from {{ ref('int_tag_coverage_counted') }}
-
-),
 
 history as (
 
@@ -19,9 +14,32 @@ history as (
 
 ),
 
-current_dates as (
+catalog as (
 
-    select distinct computed_for_date from coverage
+    select * from {{ ref('tag_catalog') }}
+
+),
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+active_catalog as (
+
+    select * from catalog
+    where is_active
+
+),
+
+coverage as (
+
+    -- this build's figures: the history's rows of the as-of date
+    select history.*
+    from history
+    inner join as_of_dates
+        on history.computed_for_date = as_of_dates.as_of_date
 
 ),
 
@@ -29,8 +47,8 @@ previous_dates as (
 
     select max(history.computed_for_date) as previous_computed_for_date
     from history
-    inner join current_dates
-        on history.computed_for_date < current_dates.computed_for_date
+    inner join as_of_dates
+        on history.computed_for_date < as_of_dates.as_of_date
 
 ),
 
@@ -51,10 +69,10 @@ final as (
         cast(coverage.computed_for_date as date) as computed_for_date,
 
         -- catalogue
-        cast(coverage.tag_group as {{ dbt.type_string() }}) as tag_group,
-        cast(coverage.tag_name_en as {{ dbt.type_string() }}) as tag_name_en,
-        cast(coverage.tag_name_zh as {{ dbt.type_string() }}) as tag_name_zh,
-        cast(coverage.tag_owner as {{ dbt.type_string() }}) as tag_owner,
+        cast(active_catalog.tag_group as {{ dbt.type_string() }}) as tag_group,
+        cast(active_catalog.name_en as {{ dbt.type_string() }}) as tag_name_en,
+        cast(active_catalog.name_zh as {{ dbt.type_string() }}) as tag_name_zh,
+        cast(active_catalog.owner as {{ dbt.type_string() }}) as tag_owner,
 
         -- coverage
         cast(coverage.customers_tagged as {{ dbt.type_int() }}) as customers_tagged,
@@ -87,6 +105,8 @@ final as (
         ) as review_flag
 
     from coverage
+    inner join active_catalog
+        on coverage.tag_code = active_catalog.tag_code
     left join previous_coverage
         on coverage.tag_code = previous_coverage.tag_code
 

@@ -9,17 +9,60 @@
 }}
 
 {#-
-    Tag coverage of every as-of date a build computed, kept across builds (incremental): a build
-    replaces the rows of its own as-of date and keeps the others, so tag_coverage can compare with
-    the previous as-of date built and coverage can be charted over time. A --full-refresh starts
-    the history again.
+    Tag coverage of every as-of date a build computed, kept across builds (incremental): per
+    active catalogue tag, the customers of customer_tags with it, the customers of the customers
+    mart and the share - every active tag, with zero when it tags no one. A build replaces the
+    rows of its own as-of date and keeps the others, so tag_coverage can compare with the previous
+    as-of date built and coverage can be charted over time. A --full-refresh starts the history
+    again.
 -#}
 
 with
 
-coverage as (
+catalog as (
 
-    select * from {{ ref('int_tag_coverage_counted') }}
+    select * from {{ ref('tag_catalog') }}
+
+),
+
+customer_tags as (
+
+    select * from {{ ref('customer_tags') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('customers') }}
+
+),
+
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+active_catalog as (
+
+    select * from catalog
+    where is_active
+
+),
+
+tagged as (
+
+    select
+        tag_code,
+        count(distinct customer_key) as customers_tagged
+    from customer_tags
+    group by tag_code
+
+),
+
+customer_count as (
+
+    select count(*) as customers_total from customers
 
 ),
 
@@ -27,15 +70,26 @@ final as (
 
     select
         -- keys
-        cast(coverage.computed_for_date as date) as computed_for_date,
-        cast(coverage.tag_code as {{ dbt.type_string() }}) as tag_code,
+        cast(as_of_dates.as_of_date as date) as computed_for_date,
+        cast(active_catalog.tag_code as {{ dbt.type_string() }}) as tag_code,
 
         -- coverage
-        cast(coverage.customers_tagged as {{ dbt.type_int() }}) as customers_tagged,
-        cast(coverage.customers_total as {{ dbt.type_int() }}) as customers_total,
-        cast(coverage.share_of_customers as {{ type_double() }}) as share_of_customers
+        cast(coalesce(tagged.customers_tagged, 0) as {{ dbt.type_int() }}) as customers_tagged,
+        cast(customer_count.customers_total as {{ dbt.type_int() }}) as customers_total,
+        cast(
+            case
+                when customer_count.customers_total > 0
+                    then
+                        cast(coalesce(tagged.customers_tagged, 0) as {{ type_double() }})
+                        / customer_count.customers_total
+            end as {{ type_double() }}
+        ) as share_of_customers
 
-    from coverage
+    from active_catalog
+    cross join as_of_dates
+    cross join customer_count
+    left join tagged
+        on active_catalog.tag_code = tagged.tag_code
 
 )
 

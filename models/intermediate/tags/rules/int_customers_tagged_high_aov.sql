@@ -3,7 +3,7 @@
     in the habit window, an average order value strictly above the var tag_high_aov_percentile
     percentile (percentile_cont) of their average order values (in whole cents, rounded half up).
 -#}
-{% macro tag_rule__high_aov() %}
+
 {%- set average_as_double = 'cast(average_order_value as ' ~ type_double() ~ ')' -%}
 
 with
@@ -67,14 +67,16 @@ order_values_cut as (
 final as (
 
     select
-        customer_key,
-        'high_aov' as tag_code,
-        {{ row_as_text(['average_order_value', 'purchases_in_window', 'high_aov_cut']) }} as evidence_value,
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('high_aov' as {{ dbt.type_string() }}) as tag_code,
+        cast('high_aov' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['average_order_value', 'purchases_in_window', 'high_aov_cut']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
         cast(average_order_value as {{ type_double() }}) as evidence_number
     from order_values_cut
 
 )
 
 select * from final
-
-{% endmacro %}

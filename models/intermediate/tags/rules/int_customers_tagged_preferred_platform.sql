@@ -4,7 +4,6 @@
     at least var tag_preferred_min_share of them and there are at least var
     tag_platform_min_events. Ties go to the platform used most recently, then alphabetically.
 -#}
-{% macro tag_rule__preferred_platform() %}
 
 with
 
@@ -66,10 +65,20 @@ platform_ranked as (
 final as (
 
     select
-        customer_key,
-        {{ dbt.concat(["'preferred_platform_'", tag_code_suffix('platform')]) }} as tag_code,
-        {{ row_as_text(['platform', 'platform_events', 'events_in_window']) }} as evidence_value,
-        round(platform_events * 1.0 / events_in_window, 4) as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(
+            {{ dbt.concat(["'preferred_platform_'", tag_code_suffix('platform')]) }}
+            as {{ dbt.type_string() }}
+        ) as tag_code,
+        cast('preferred_platform' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['platform', 'platform_events', 'events_in_window']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(
+            round(platform_events * 1.0 / events_in_window, 4)
+            as {{ type_double() }}
+        ) as evidence_number
     from platform_ranked
     where
         platform_rank = 1
@@ -79,5 +88,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

@@ -2,7 +2,6 @@
     referrer (老带新): referred at least var tag_referrer_min_buyers customers who made a purchase
     on or before the as-of date. A referral whose referred customer never bought does not count.
 -#}
-{% macro tag_rule__referrer() %}
 
 with
 
@@ -36,15 +35,17 @@ referrers as (
 final as (
 
     select
-        customer_key,
-        'referrer' as tag_code,
-        {{ row_as_text(['referred_buyers', 'referred_customers']) }} as evidence_value,
-        referred_buyers as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('referrer' as {{ dbt.type_string() }}) as tag_code,
+        cast('referrer' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['referred_buyers', 'referred_customers']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(referred_buyers as {{ type_double() }}) as evidence_number
     from referrers
     where referred_buyers >= {{ var('tag_referrer_min_buyers') }}
 
 )
 
 select * from final
-
-{% endmacro %}

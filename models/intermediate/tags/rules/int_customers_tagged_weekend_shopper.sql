@@ -4,7 +4,6 @@
     (var tag_clock_timezone: Friday 23:59:59 is a weekday, Saturday 00:00:00 the weekend,
     Monday 00:00:00 a weekday again). Needs at least var tag_habit_min_purchases purchases.
 -#}
-{% macro tag_rule__weekend_shopper() %}
 
 with
 
@@ -55,10 +54,17 @@ weekend_counts as (
 final as (
 
     select
-        customer_key,
-        'weekend_shopper' as tag_code,
-        {{ row_as_text(['weekend_purchases', 'purchases_in_window']) }} as evidence_value,
-        round(weekend_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('weekend_shopper' as {{ dbt.type_string() }}) as tag_code,
+        cast('weekend_shopper' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['weekend_purchases', 'purchases_in_window']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(
+            round(weekend_purchases * 1.0 / purchases_in_window, 4)
+            as {{ type_double() }}
+        ) as evidence_number
     from weekend_counts
     where
         purchases_in_window >= {{ var('tag_habit_min_purchases') }}
@@ -67,5 +73,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

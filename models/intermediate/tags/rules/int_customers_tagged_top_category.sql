@@ -4,7 +4,6 @@
     tag_category_view_weight per product view - if it reaches var tag_category_min_score. Ties
     go to the category with more items bought, then alphabetically. Category 'unknown' is skipped.
 -#}
-{% macro tag_rule__top_category() %}
 
 with
 
@@ -127,10 +126,17 @@ category_ranked as (
 final as (
 
     select
-        customer_key,
-        {{ dbt.concat(["'top_category_'", tag_code_suffix('category')]) }} as tag_code,
-        {{ row_as_text(['category', 'items_bought', 'product_views', 'affinity_score']) }} as evidence_value,
-        affinity_score as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(
+            {{ dbt.concat(["'top_category_'", tag_code_suffix('category')]) }}
+            as {{ dbt.type_string() }}
+        ) as tag_code,
+        cast('top_category' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['category', 'items_bought', 'product_views', 'affinity_score']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(affinity_score as {{ type_double() }}) as evidence_number
     from category_ranked
     where
         affinity_rank = 1
@@ -139,5 +145,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

@@ -5,9 +5,9 @@
     midnight (22:00:00 and 01:59:59 are night, 21:59:59 and 02:00:00 are not). Needs at least
     var tag_habit_min_purchases purchases.
 -#}
-{% macro tag_rule__night_owl() %}
-{%- set start_hour = numeric_var('tag_night_start_hour') -%}
-{%- set end_hour = numeric_var('tag_night_end_hour') -%}
+
+{%- set start_hour = var('tag_night_start_hour') -%}
+{%- set end_hour = var('tag_night_end_hour') -%}
 
 with
 
@@ -62,10 +62,17 @@ night_counts as (
 final as (
 
     select
-        customer_key,
-        'night_owl' as tag_code,
-        {{ row_as_text(['night_purchases', 'purchases_in_window']) }} as evidence_value,
-        round(night_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('night_owl' as {{ dbt.type_string() }}) as tag_code,
+        cast('night_owl' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['night_purchases', 'purchases_in_window']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(
+            round(night_purchases * 1.0 / purchases_in_window, 4)
+            as {{ type_double() }}
+        ) as evidence_number
     from night_counts
     where
         purchases_in_window >= {{ var('tag_habit_min_purchases') }}
@@ -74,5 +81,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

@@ -3,7 +3,6 @@
     clock starts at the last purchase, or at signup for a customer who never bought; exactly
     30 days without a purchase is tagged, 29 is not.
 -#}
-{% macro tag_rule__no_purchase_30d() %}
 
 with
 
@@ -38,15 +37,17 @@ idle as (
 final as (
 
     select
-        customer_key,
-        'no_purchase_30d' as tag_code,
-        {{ row_as_text(['last_purchase_date', 'signup_date', 'days_without_purchase']) }} as evidence_value,
-        days_without_purchase as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('no_purchase_30d' as {{ dbt.type_string() }}) as tag_code,
+        cast('no_purchase_30d' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['last_purchase_date', 'signup_date', 'days_without_purchase']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(days_without_purchase as {{ type_double() }}) as evidence_number
     from idle
     where days_without_purchase >= {{ var('tag_no_purchase_days') }}
 
 )
 
 select * from final
-
-{% endmacro %}

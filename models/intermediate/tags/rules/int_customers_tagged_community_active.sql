@@ -2,7 +2,6 @@
     community_active (社区活跃): at least var tag_community_active_min_events events of var
     tag_community_event_types (shares and reviews) in the last var tag_community_window_days days.
 -#}
-{% macro tag_rule__community_active() %}
 
 with
 
@@ -48,15 +47,17 @@ community_counts as (
 final as (
 
     select
-        customer_key,
-        'community_active' as tag_code,
-        {{ row_as_text(['community_events', 'share_events', 'review_events']) }} as evidence_value,
-        community_events as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('community_active' as {{ dbt.type_string() }}) as tag_code,
+        cast('community_active' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['community_events', 'share_events', 'review_events']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(community_events as {{ type_double() }}) as evidence_number
     from community_counts
     where community_events >= {{ var('tag_community_active_min_events') }}
 
 )
 
 select * from final
-
-{% endmacro %}

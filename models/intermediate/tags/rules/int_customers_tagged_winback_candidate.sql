@@ -3,7 +3,6 @@
     whose last purchase was var tag_winback_min_days to var tag_winback_max_days days before the
     as-of date, both ends included: lapsed, but not so long ago that winning back is hopeless.
 -#}
-{% macro tag_rule__winback_candidate() %}
 
 with
 
@@ -36,11 +35,14 @@ lapsed as (
 final as (
 
     select
-        customer_key,
-        'winback_candidate' as tag_code,
-        {{ row_as_text(['last_purchase_date', 'days_since_last_purchase', 'lifetime_purchases']) }}
-            as evidence_value,
-        days_since_last_purchase as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('winback_candidate' as {{ dbt.type_string() }}) as tag_code,
+        cast('winback_candidate' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['last_purchase_date', 'days_since_last_purchase', 'lifetime_purchases']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(days_since_last_purchase as {{ type_double() }}) as evidence_number
     from lapsed
     where
         lifetime_purchases >= {{ var('tag_winback_min_purchases') }}
@@ -50,5 +52,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

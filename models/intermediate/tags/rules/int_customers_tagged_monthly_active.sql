@@ -3,7 +3,6 @@
     days of the last var tag_monthly_active_window_days days. A day is active when the customer
     has any app event or a purchase on it.
 -#}
-{% macro tag_rule__monthly_active() %}
 
 with
 
@@ -60,15 +59,17 @@ active_days as (
 final as (
 
     select
-        customer_key,
-        'monthly_active' as tag_code,
-        {{ row_as_text(['active_days', 'last_active_date']) }} as evidence_value,
-        active_days as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('monthly_active' as {{ dbt.type_string() }}) as tag_code,
+        cast('monthly_active' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['active_days', 'last_active_date']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(active_days as {{ type_double() }}) as evidence_number
     from active_days
     where active_days >= {{ var('tag_monthly_active_min_days') }}
 
 )
 
 select * from final
-
-{% endmacro %}

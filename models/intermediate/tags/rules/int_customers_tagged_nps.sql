@@ -4,7 +4,6 @@
     var tag_nps_promoter_min_score, or at most var tag_nps_detractor_max_score. Passives (7-8)
     get neither; an older answer never outvotes a newer one.
 -#}
-{% macro tag_rule__nps() %}
 
 with
 
@@ -64,13 +63,19 @@ latest_responses as (
 final as (
 
     select
-        customer_key,
-        case
-            when latest_score >= {{ var('tag_nps_promoter_min_score') }} then 'nps_promoter'
-            else 'nps_detractor'
-        end as tag_code,
-        {{ row_as_text(['latest_score', 'responded_date']) }} as evidence_value,
-        latest_score as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(
+            case
+                when latest_score >= {{ var('tag_nps_promoter_min_score') }} then 'nps_promoter'
+                else 'nps_detractor'
+            end as {{ dbt.type_string() }}
+        ) as tag_code,
+        cast('nps' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['latest_score', 'responded_date']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(latest_score as {{ type_double() }}) as evidence_number
     from latest_responses
     where
         latest_score >= {{ var('tag_nps_promoter_min_score') }}
@@ -79,5 +84,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

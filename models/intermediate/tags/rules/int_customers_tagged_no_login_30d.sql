@@ -3,7 +3,6 @@
     var tag_no_login_days days. The clock starts at the last login on or before the as-of date,
     or at signup for a customer who never logged in; exactly 30 days is tagged, 29 is not.
 -#}
-{% macro tag_rule__no_login_30d() %}
 
 with
 
@@ -62,15 +61,17 @@ idle as (
 final as (
 
     select
-        customer_key,
-        'no_login_30d' as tag_code,
-        {{ row_as_text(['last_login_date', 'signup_date', 'days_without_login']) }} as evidence_value,
-        days_without_login as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('no_login_30d' as {{ dbt.type_string() }}) as tag_code,
+        cast('no_login_30d' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['last_login_date', 'signup_date', 'days_without_login']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(days_without_login as {{ type_double() }}) as evidence_number
     from idle
     where days_without_login >= {{ var('tag_no_login_days') }}
 
 )
 
 select * from final
-
-{% endmacro %}

@@ -2,7 +2,6 @@
     old_customer (老客户): first purchase more than var tag_old_customer_days days before the
     as-of date (366 days: tagged; exactly 365: not yet).
 -#}
-{% macro tag_rule__old_customer() %}
 
 with
 
@@ -34,15 +33,17 @@ first_purchases as (
 final as (
 
     select
-        customer_key,
-        'old_customer' as tag_code,
-        {{ row_as_text(['first_purchase_date', 'days_since_first_purchase']) }} as evidence_value,
-        days_since_first_purchase as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('old_customer' as {{ dbt.type_string() }}) as tag_code,
+        cast('old_customer' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['first_purchase_date', 'days_since_first_purchase']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(days_since_first_purchase as {{ type_double() }}) as evidence_number
     from first_purchases
     where days_since_first_purchase > {{ var('tag_old_customer_days') }}
 
 )
 
 select * from final
-
-{% endmacro %}

@@ -2,7 +2,6 @@
     frequent_buyer (高频购买): at least var tag_frequent_buyer_min_purchases purchases in the last
     var tag_frequent_buyer_window_days days.
 -#}
-{% macro tag_rule__frequent_buyer() %}
 
 with
 
@@ -43,15 +42,17 @@ purchase_counts as (
 final as (
 
     select
-        customer_key,
-        'frequent_buyer' as tag_code,
-        {{ row_as_text(['purchases_in_window', 'last_purchase_date']) }} as evidence_value,
-        purchases_in_window as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('frequent_buyer' as {{ dbt.type_string() }}) as tag_code,
+        cast('frequent_buyer' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['purchases_in_window', 'last_purchase_date']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(purchases_in_window as {{ type_double() }}) as evidence_number
     from purchase_counts
     where purchases_in_window >= {{ var('tag_frequent_buyer_min_purchases') }}
 
 )
 
 select * from final
-
-{% endmacro %}

@@ -3,7 +3,6 @@
     than the var tag_big_order_percentile percentile (percentile_cont) of every purchase in that
     window; an order equal to the percentile is not above it.
 -#}
-{% macro tag_rule__big_single_order() %}
 
 with
 
@@ -64,14 +63,16 @@ biggest_orders_cut as (
 final as (
 
     select
-        customer_key,
-        'big_single_order' as tag_code,
-        {{ row_as_text(['biggest_order_value', 'big_order_cut']) }} as evidence_value,
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('big_single_order' as {{ dbt.type_string() }}) as tag_code,
+        cast('big_single_order' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['biggest_order_value', 'big_order_cut']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
         cast(biggest_order_value as {{ type_double() }}) as evidence_number
     from biggest_orders_cut
 
 )
 
 select * from final
-
-{% endmacro %}

@@ -4,7 +4,6 @@
     there are at least var tag_habit_min_purchases. Ties go to the channel used most recently,
     then alphabetically.
 -#}
-{% macro tag_rule__preferred_sales_channel() %}
 
 with
 
@@ -64,10 +63,20 @@ channel_ranked as (
 final as (
 
     select
-        customer_key,
-        {{ dbt.concat(["'preferred_sales_channel_'", tag_code_suffix('sales_channel')]) }} as tag_code,
-        {{ row_as_text(['sales_channel', 'channel_purchases', 'purchases_in_window']) }} as evidence_value,
-        round(channel_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(
+            {{ dbt.concat(["'preferred_sales_channel_'", tag_code_suffix('sales_channel')]) }}
+            as {{ dbt.type_string() }}
+        ) as tag_code,
+        cast('preferred_sales_channel' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['sales_channel', 'channel_purchases', 'purchases_in_window']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(
+            round(channel_purchases * 1.0 / purchases_in_window, 4)
+            as {{ type_double() }}
+        ) as evidence_number
     from channel_ranked
     where
         channel_rank = 1
@@ -77,5 +86,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

@@ -2,7 +2,6 @@
     new_signup (刚注册): signed up in the last var tag_new_signup_days days - 0 to N - 1 days
     before the as-of date (signed up 29 days ago: tagged; 30: not).
 -#}
-{% macro tag_rule__new_signup() %}
 
 with
 
@@ -33,10 +32,14 @@ signups as (
 final as (
 
     select
-        customer_key,
-        'new_signup' as tag_code,
-        {{ row_as_text(['signup_date', 'days_since_signup']) }} as evidence_value,
-        days_since_signup as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('new_signup' as {{ dbt.type_string() }}) as tag_code,
+        cast('new_signup' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['signup_date', 'days_since_signup']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(days_since_signup as {{ type_double() }}) as evidence_number
     from signups
     where
         days_since_signup >= 0
@@ -45,5 +48,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

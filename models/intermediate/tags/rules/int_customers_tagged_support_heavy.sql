@@ -2,7 +2,6 @@
     support_heavy (高频客诉): at least var tag_support_heavy_min_tickets support_ticket events in
     the last var tag_support_window_days days.
 -#}
-{% macro tag_rule__support_heavy() %}
 
 with
 
@@ -47,15 +46,17 @@ ticket_counts as (
 final as (
 
     select
-        customer_key,
-        'support_heavy' as tag_code,
-        {{ row_as_text(['support_tickets', 'last_ticket_date']) }} as evidence_value,
-        support_tickets as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('support_heavy' as {{ dbt.type_string() }}) as tag_code,
+        cast('support_heavy' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['support_tickets', 'last_ticket_date']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(support_tickets as {{ type_double() }}) as evidence_number
     from ticket_counts
     where support_tickets >= {{ var('tag_support_heavy_min_tickets') }}
 
 )
 
 select * from final
-
-{% endmacro %}

@@ -4,7 +4,6 @@
     (status refunded or a refunded amount > 0) and they are at least var
     tag_refund_prone_min_share of those orders.
 -#}
-{% macro tag_rule__refund_prone() %}
 
 with
 
@@ -48,10 +47,17 @@ refund_counts as (
 final as (
 
     select
-        customer_key,
-        'refund_prone' as tag_code,
-        {{ row_as_text(['refunded_orders', 'paid_orders']) }} as evidence_value,
-        round(refunded_orders * 1.0 / paid_orders, 4) as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('refund_prone' as {{ dbt.type_string() }}) as tag_code,
+        cast('refund_prone' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['refunded_orders', 'paid_orders']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(
+            round(refunded_orders * 1.0 / paid_orders, 4)
+            as {{ type_double() }}
+        ) as evidence_number
     from refund_counts
     where
         refunded_orders >= {{ var('tag_refund_prone_min_refunds') }}
@@ -60,5 +66,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}

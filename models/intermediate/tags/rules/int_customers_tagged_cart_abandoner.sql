@@ -4,7 +4,6 @@
     cart event, on the cart's local date + 0 .. N days, converts it). Carts younger than N days
     are not judged yet: their window has not closed on the as-of date.
 -#}
-{% macro tag_rule__cart_abandoner() %}
 
 with
 
@@ -90,14 +89,16 @@ abandoned_carts as (
 final as (
 
     select
-        customer_key,
-        'cart_abandoner' as tag_code,
-        {{ row_as_text(['abandoned_carts', 'last_abandoned_cart_date']) }} as evidence_value,
-        abandoned_carts as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('cart_abandoner' as {{ dbt.type_string() }}) as tag_code,
+        cast('cart_abandoner' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['abandoned_carts', 'last_abandoned_cart_date']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(abandoned_carts as {{ type_double() }}) as evidence_number
     from abandoned_carts
 
 )
 
 select * from final
-
-{% endmacro %}

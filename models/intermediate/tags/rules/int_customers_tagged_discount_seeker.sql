@@ -3,7 +3,6 @@
     in the habit window (var tag_habit_window_days) carried a discount, with at least var
     tag_habit_min_purchases purchases (one discounted order does not make a habit).
 -#}
-{% macro tag_rule__discount_seeker() %}
 
 with
 
@@ -44,10 +43,17 @@ discount_counts as (
 final as (
 
     select
-        customer_key,
-        'discount_seeker' as tag_code,
-        {{ row_as_text(['discounted_purchases', 'purchases_in_window']) }} as evidence_value,
-        round(discounted_purchases * 1.0 / purchases_in_window, 4) as evidence_number
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast('discount_seeker' as {{ dbt.type_string() }}) as tag_code,
+        cast('discount_seeker' as {{ dbt.type_string() }}) as tag_rule,
+        cast(
+            {{ row_as_text(['discounted_purchases', 'purchases_in_window']) }}
+            as {{ dbt.type_string() }}
+        ) as evidence_value,
+        cast(
+            round(discounted_purchases * 1.0 / purchases_in_window, 4)
+            as {{ type_double() }}
+        ) as evidence_number
     from discount_counts
     where
         purchases_in_window >= {{ var('tag_habit_min_purchases') }}
@@ -56,5 +62,3 @@ final as (
 )
 
 select * from final
-
-{% endmacro %}
