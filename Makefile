@@ -54,7 +54,7 @@ dbt-build: $(STAMP)
 
 ## lint-incremental: lint the incremental models once their tables exist. sqlfluff's dbt templater
 ## renders is_incremental() true only then, so `lint` on a clean clone checks their full-build SQL
-## and this their incremental SQL (DECISIONLOG: "Lint sees the incremental branch").
+## and this their incremental SQL (DECISIONLOG: "Lint the incremental SQL as well").
 lint-incremental: $(STAMP)
 	paths="$$($(DBT) ls --resource-type model -s config.materialized:incremental --output path --quiet)" \
 		&& test -n "$$paths" && $(BIN)/sqlfluff lint $$paths
@@ -74,7 +74,7 @@ clean:
 	rm -rf target dbt_packages logs customer_segments.duckdb*
 
 ## bench: benchmark the full and daily dbt build against the raw-scan lower bound and a pandas
-## peer (README "Benchmark"); raw data is cached in bench/cache, results land in bench/results
+## peer (bench/README.md); raw data is cached in bench/cache, results land in bench/results
 BENCH_SCALES ?= 10000 100000 1000000
 BENCH_SEED ?= 42
 .PHONY: bench

@@ -308,7 +308,7 @@ dates_to_build as (
     customer's whole history. On Spark only when the comparison runs as a query of its own
     (history_dates_queried_first): inside the model's query, as in a unit test, Spark inlines the
     CTEs at each reference, and the check dates' CTEs made the incremental history unit tests
-    81-88 s instead of 32-33 s (DECISIONLOG, fourteenth pass); run first, the comparison took
+    81-88 s instead of 32-33 s (pass notes in `git show a1ea8e1:DECISIONLOG.md`, fourteenth pass); run first, the comparison took
     3.5 s either way on the demo (sixteenth pass). A Spark unit test compares every customer on
     the last built date. -#}
 {% macro history_compares_check_dates() -%}

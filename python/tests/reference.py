@@ -1,4 +1,4 @@
-"""An independent, plain-Python statement of the segment definitions (README "Segments"), for
+"""An independent, plain-Python statement of the segment definitions (docs/segments.md), for
 test_segments.py.
 
 It reads attributed orders and customers (after staging and the identity merge) and

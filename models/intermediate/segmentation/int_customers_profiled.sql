@@ -3,7 +3,7 @@
     lifecycle model): merged CRM attributes, age in whole years on the as-of date with its band,
     city tier and region, and the purchase summary the lifecycle rules looked at. One definition
     for the customers mart and for the tag rules, which read it here rather than from the mart
-    (DECISIONLOG, "Tag rules read the customer profile, not the customers mart").
+    (DECISIONLOG, "Rules read intermediate models, never a mart").
 -#}
 
 with

@@ -1,5 +1,5 @@
 """The benchmarks. ``bench``: the project's full and daily ``dbt build`` against the raw-scan lower
-bound and a pandas peer, at several scales (issue 7; README "Benchmark" explains how to run it).
+bound and a pandas peer, at several scales (issue 7; bench/README.md explains how to run it).
 ``bench-generate``: the demo-data generator alone (:mod:`.generate`: wall time, peak memory, rows
 and bytes, printed only).
 

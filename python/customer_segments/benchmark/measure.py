@@ -12,7 +12,7 @@ measured processes (this process and the children it waited for during the block
 ``getrusage``) and the CPU time the rest of the machine spent meanwhile (every CPU's busy time
 from psutil, minus the measured processes'). The second figure shows a measurement disturbed by
 other work on the machine: the 1 M lower bound took 17.0 s beside three ``dbt parse`` and 8 s
-alone (DECISIONLOG, nineteenth pass). It also holds the kernel's own threads, which write the
+alone (pass notes in `git show a1ea8e1:DECISIONLOG.md`, nineteenth pass). It also holds the kernel's own threads, which write the
 measured processes' files back to disk, so it is not zero on a quiet machine.
 """
 
@@ -74,7 +74,7 @@ def measured(interval: float = 0.1) -> Iterator[Measurement]:
 
     Writes still pending from the steps before (a new day's raw files, a database copied or just
     built) are flushed to disk first: left to the kernel, they are written back during the block
-    and slow it down (DECISIONLOG, tenth pass: the 1 M daily run took 145-156 s right after a
+    and slow it down (pass notes in `git show a1ea8e1:DECISIONLOG.md`, tenth pass: the 1 M daily run took 145-156 s right after a
     4.2 GB copy and 108-110 s after a sync)."""
     os.sync()
     result = Measurement()

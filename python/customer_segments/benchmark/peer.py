@@ -1,7 +1,7 @@
 """The peer: the RFM, lifecycle and value-tier definitions in pandas, as in a notebook.
 
-It starts from the same raw Parquet files as the project and applies the same rules (README
-"Segments"; ``python/tests/reference.py`` states them in plain Python), vectorised:
+It starts from the same raw Parquet files as the project and applies the same rules
+(docs/segments.md; ``python/tests/reference.py`` states them in plain Python), vectorised:
 
 * staging, only the columns the three labels depend on: the project's reject rules for
   customers, orders and events (missing keys, statuses that do not normalise, missing or

@@ -137,7 +137,7 @@ def floor_steps(records: list[dict[str, Any]]) -> tuple[float | None, float | No
     targets' floor puts in place of the largest scale's (the lower bound and the peer stay as
     measured there). The same nodes do not run faster on more data, so a target the floor misses
     cannot be met by faster models: what a small scale costs is mostly dbt's start-up, parse and
-    per-node work (300 customers took as long as 10 000: DECISIONLOG, twenty-second pass). None
+    per-node work (300 customers took as long as 10 000: pass notes in `git show a1ea8e1:DECISIONLOG.md`, twenty-second pass). None
     for a step that failed there, and both None when the run has one scale."""
     return _smallest_scale_seconds(records, "project"), _smallest_scale_seconds(records, "daily")
 
