@@ -1,4 +1,4 @@
-{#- Normalisers shared by the staging models. Each is documented in macros/_macros.yml. -#}
+{#- Normalisers shared by the staging models. Each is documented in _staging__macros.yml beside it. -#}
 
 {#- Text: trimmed, empty string as null. -#}
 {% macro clean_text(column) -%}
