@@ -11,6 +11,7 @@ Data and unit tests are left out of these builds: they guard the project, not th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -46,11 +47,13 @@ def add_worktree(ref: str, path: Path) -> Path:
 
 
 def remove_worktree(path: Path) -> None:
-    if path.exists():
-        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=PROJECT_DIR,
-                       check=False, capture_output=True)
-        shutil.rmtree(path, ignore_errors=True)
-    subprocess.run(["git", "worktree", "prune"], cwd=PROJECT_DIR, check=False, capture_output=True)
+    """The checkout at ``path`` gone, and git's record of it: best effort, as in a cleanup."""
+    with contextlib.suppress(subprocess.CalledProcessError):
+        if path.exists():
+            git("worktree", "remove", "--force", str(path))
+    shutil.rmtree(path, ignore_errors=True)
+    with contextlib.suppress(subprocess.CalledProcessError):
+        git("worktree", "prune")
 
 
 def build_version(label: str, project_dir: Path, workdir: Path, dbt_vars: dict[str, Any]) -> BuiltVersion:
