@@ -25,6 +25,9 @@ customer_tags as (
 
 final as (
 
+    -- Before the catalogue exists (sqlfluff on a fresh clone) the loop renders no column, so the
+    -- indent after it and the join read by no column are only flagged in that rendering.
+    -- noqa: disable=LT02
     select
         customers.customer_key,
         customers.as_of_date as computed_for_date
@@ -34,7 +37,8 @@ final as (
                 as {{ tag_code }}
         {%- endfor %}
     from customers
-    left join customer_tags
+    -- noqa: enable=LT02
+    left join customer_tags  -- noqa: ST11
         on customers.customer_key = customer_tags.customer_key
     group by customers.customer_key, customers.as_of_date
 
