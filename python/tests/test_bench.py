@@ -83,14 +83,20 @@ def test_every_step_was_measured(bench: tuple[BenchOptions, list[dict]]) -> None
         assert record[step]["wall_seconds"] > 0 and record[step]["peak_rss_mib"] > 0, step
         assert record[step]["cpu_seconds"] > 0 and record[step]["other_cpu_seconds"] >= 0, step
     assert len(record["project"]["slowest_models"]) == 10
-    assert {"model", "test", "unit_test"} <= set(record["project"]["by_resource_type"])
+    # the full build as make build runs it: data tests, no unit tests, no self-checks
+    assert record["project"]["dbt_args"] == [*run.DBT_ARGS, *run.FULL_BUILD_ARGS]
+    assert {"--exclude-resource-type unit_test", "--exclude tag:self_check"} <= {
+        " ".join(pair) for pair in zip(record["project"]["dbt_args"], record["project"]["dbt_args"][1:])}
+    assert {"model", "test"} <= set(record["project"]["by_resource_type"])
+    assert "unit_test" not in record["project"]["by_resource_type"]
     assert record["lower_bound"]["rows"] == record["raw"]["rows"], "the lower bound reads every raw row"
     # the like-for-like build: the peer's three marts, everything upstream of them, and their tests
     scope = {n["name"] for n in record["peer_scope"]["nodes"] if n["resource_type"] == "model"}
     full = {n["name"] for n in record["project"]["nodes"] if n["resource_type"] == "model"}
     assert set(run.PEER_SCOPE_MARTS) | {"stg_shop__orders", "int_as_of_date_resolved"} <= scope < full
     assert not scope & {"customer_tags", "customer_segment_history", "rejected_rows"}
-    assert {"model", "test", "unit_test"} <= set(record["peer_scope"]["by_resource_type"])
+    assert {"model", "test"} <= set(record["peer_scope"]["by_resource_type"])
+    assert "unit_test" not in record["peer_scope"]["by_resource_type"], "like for like: the data tests only"
     assert not record["peer_scope"]["failed"] and not record["peer_scope"]["skipped"]
     assert record["daily"]["new_rows"]["orders"] > 0 and record["daily"]["refunded_order_id"]
     runs = record["daily"]["runs"]
