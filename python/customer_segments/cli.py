@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .benchmark import DEFAULT_DAILY_RUNS
+from .benchmark import DEFAULT_DAILY_RUNS, DEFAULT_HISTORY_CUSTOMERS
 from .generator.config import (
     DEFAULT_END,
     DEFAULT_EVENTS_PER_CUSTOMER,
@@ -153,8 +153,12 @@ def _bench_generate(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("bench", "benchmark the dbt build against the raw-scan lower bound and a pandas peer")
 def _bench(parser: argparse.ArgumentParser) -> Handler:
-    parser.add_argument("--customers", type=_positive_int, nargs="+", default=[10_000, 100_000, 1_000_000],
-                        help="scales to measure (default 10000 100000 1000000)")
+    parser.add_argument("--customers", type=_positive_int, nargs="*", default=[10_000, 100_000, 1_000_000],
+                        help="scales to measure (default 10000 100000 1000000; none: the history-length row only)")
+    parser.add_argument("--history-customers", type=_positive_int, default=DEFAULT_HISTORY_CUSTOMERS,
+                        help="customers of the history-length row, measured with 2 and then 4 years of raw "
+                             f"history (default {DEFAULT_HISTORY_CUSTOMERS})")
+    parser.add_argument("--no-history", action="store_true", help="do not measure the history-length row")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--out", type=Path, default=Path("bench/results"), help="results folder (default bench/results)")
     parser.add_argument("--cache", type=Path, default=Path("bench/cache"),
@@ -181,7 +185,10 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
             write_report(records, options.out)
             found = [problem for record in records for problem in problems(record)]
         else:
-            _, found = run_bench(list(dict.fromkeys(args.customers)), options)
+            if not args.customers and args.no_history:
+                parser.error("nothing to measure: no --customers and --no-history")
+            _, found = run_bench(list(dict.fromkeys(args.customers)), options,
+                                 None if args.no_history else args.history_customers)
         print((options.out / "latest.md").read_text())
         print(f"written: {options.out / 'latest.md'}, {options.out / 'latest.png'}")
         for problem in found:

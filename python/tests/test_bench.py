@@ -7,9 +7,11 @@ outputs must exist and the pandas peer must produce the marts' labels for every 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import psutil
 import pytest
 
 from customer_segments.benchmark import measure, run
+from customer_segments.benchmark.cache import bench_config, cache_folder, cached_raw_data, read_raw
 from customer_segments.benchmark.lower_bound import lower_bound_sql
 from customer_segments.benchmark.report import (
     PLOT_SERIES,
@@ -27,9 +30,17 @@ from customer_segments.benchmark.report import (
     plot_points,
     targets,
 )
-from customer_segments.benchmark.run import BenchOptions, code_version, problems, repeated_daily_builds, run_bench
+from customer_segments.benchmark.run import (
+    BenchOptions,
+    code_version,
+    newest_records,
+    problems,
+    repeated_daily_builds,
+    run_bench,
+)
 from customer_segments.cli import main
 from customer_segments.dbt_runner import PROJECT_DIR, DbtProject, nodes_from_run_results
+from customer_segments.generator.config import GeneratorConfig
 from customer_segments.generator.contract import TABLES
 
 SCALE = 300
@@ -146,7 +157,8 @@ def test_a_failed_repeat_of_the_daily_run_is_a_problem_and_the_table_shows_the_s
     record["raw"].update(orders_per_customer=10, events_per_customer=50)
     table = markdown([record])
     assert "| 2.2 min (median of 3: 130.5–141.9 s) |" in table
-    assert "| 40 % (median of 3: 39–42 %) | **no** |" in table
+    assert "| daily incremental run ≤ 45 s (1,000,000 customers) | 2.2 min (median of 3: 130.5–141.9 s) " \
+        "| **no** |" in table
 
 
 def test_peer_agrees_with_the_marts(bench: tuple[BenchOptions, list[dict]]) -> None:
@@ -281,33 +293,44 @@ def test_concurrency_counts_the_time_the_most_nodes_ran_at_once() -> None:
 
 
 def test_the_floor_puts_the_smallest_scales_build_and_daily_run_against_the_largest_scales_steps() -> None:
-    def record(scale: int, full: float, lower: float, peer: float, daily: float, status: int = 0) -> dict:
+    def record(scale: int, full: float, scope: float, peer: float, daily: float, status: int = 0) -> dict:
         return bench_record(scale, project={"returncode": status, "failed": [], "wall_seconds": full},
-                            lower_bound={"wall_seconds": lower}, peer={"returncode": 0, "wall_seconds": peer},
+                            peer_scope={"returncode": 0, "failed": [], "wall_seconds": scope,
+                                        "dbt_args": ["build", "--select", "+customer_rfm"]},
+                            lower_bound={"wall_seconds": 0.5}, peer={"returncode": 0, "wall_seconds": peer},
                             daily={"returncode": 0, "failed": [], "wall_seconds": daily})
     def floors(records: list[dict]) -> list[str]:
         return [target.floor for target in targets(records)]
-    small, top = record(10_000, 46.5, 0.5, 1.4, 25.6), record(1_000_000, 345.5, 8.1, 91.5, 131.4)
-    # 46.5 / 8.1 = 5.7x against at most 5x; 91.5 / 46.5 = 2.0x against at least 3x; 25.6 / 345.5 = 7.4 %
-    assert floors([top, small]) == ["–", "–", "5.7× (out of reach)", "2.0× (out of reach)",
-                                    "7.4 % (within reach)", "–"]
+    small, top = record(10_000, 46.5, 21.3, 1.4, 25.6), record(1_000_000, 345.5, 196.0, 91.5, 131.4)
+    # peer 91.5 / like for like 21.3 = 4.3x (at least 1x); 46.5 s (at most 180 s); 25.6 s (at most 45 s)
+    assert floors([top, small]) == ["4.3× (within reach)", "46.5 s (within reach)", "–", "25.6 s (within reach)",
+                                    "–", "–"]
     table = markdown([top, small])
-    assert "| met | floor: the build and daily run as fast as at 10,000 customers |" in table
-    assert "| 42.7× | **no** | 5.7× (out of reach) |" in table
-    assert "| 0.26× | **no** | 2.0× (out of reach) |" in table
-    assert "The floor puts the project's full build and daily run at 10,000 customers (100,000 raw rows)" in table
-    # a faster smallest build brings targets within reach; 34.6 s is 10.01 %, not under 10 %
-    assert floors([record(10_000, 25.0, 0.5, 1.4, 34.6), top])[2:5] == [
-        "3.1× (within reach)", "3.7× (within reach)", "10.0 % (out of reach)"]
-    # a smallest build that failed is no floor; one scale has none
-    assert floors([record(10_000, 20.0, 0.5, 1.4, 25.6, status=1), top])[2:4] == ["–", "–"]
+    assert "| met | floor: the project's step as fast as at 10,000 customers |" in table
+    assert "| like-for-like build at least as fast as the pandas peer: peer ÷ build ≥ 1.0 (1,000,000 customers) " \
+        "| 0.47× | **no** | 4.3× (within reach) |" in table
+    assert "| full build ≤ 180 s (1,000,000 customers) | 5.8 min | **no** | 46.5 s (within reach) |" in table
+    assert "| daily incremental run ≤ 45 s (1,000,000 customers) | 2.2 min | **no** | 25.6 s (within reach) |" \
+        in table
+    assert "| full build ≤ 25 s (10,000 customers) | 46.5 s | **no** | – |" in table
+    assert "The floor puts the project's step (the like-for-like build, the full build, the daily run) at 10,000 " \
+        "customers (100,000 raw rows)" in table
+    # steps slower at the smallest scale than the target allows at the largest: out of reach
+    assert floors([record(10_000, 181.0, 95.0, 1.4, 45.1), top])[:4] == [
+        "0.96× (out of reach)", "3.0 min (out of reach)", "–", "45.1 s (out of reach)"]
+    # a smallest build that failed is no floor; one scale has none (and no floor column)
+    assert floors([record(10_000, 20.0, 10.0, 1.4, 25.6, status=1), top])[1] == "–"
     assert floors([top]) == ["–"] * 6
-    assert "The floor puts" not in markdown([top])
-    # a peer out of memory meets its target and has no floor; a failed build meets no time target
+    assert "The floor puts" not in markdown([top]) and "| target | measured | met |\n" in markdown([top])
+    # targets met: yes
+    fast = record(1_000_000, 170.0, 80.0, 91.5, 40.0)
+    assert [t.met for t in targets([fast, record(10_000, 24.0, 10.0, 1.4, 20.0)])] == [
+        True, True, None, True, None, True]
+    # a peer out of memory compares with nothing; a failed build meets no time target
     top["peer"] = {"returncode": 1, "out_of_memory": True}
     top["project"].update(returncode=1, failed=[{"unique_id": "model.p.m", "status": "error"}])
-    assert [tuple(t)[1:] for t in targets([top, small])][2:4] == [
-        ("42.7× (incomplete: 1 failed)", False, "5.7× (out of reach)"), ("peer out of memory", True, "–")]
+    assert [tuple(t)[1:] for t in targets([top, small])][:2] == [
+        ("peer out of memory", None, "–"), ("5.8 min (incomplete: 1 failed)", False, "46.5 s (within reach)")]
 
 
 def test_code_version_names_the_commit_and_whether_the_project_differed_from_it(tmp_path: Path) -> None:
@@ -365,12 +388,198 @@ def test_the_like_for_like_table_sets_the_peer_against_a_build_of_its_three_mart
     assert "in a database of its own (`dbt build --select +customer_rfm +customer_lifecycle`):" in table
     assert "| 1,000,000 | 19 models, 7 seeds, 148 data tests, 14 unit tests | 3.8 min | 2.00 GiB | 0.50× " \
         "| 100.00 % of 1,000,000 |" in table
-    # 114 / 24 = 4.75x: were the build as fast at 1 M as at 10 k, the peer would take 4.8x its time
-    assert "Its floor at 1,000,000 customers, this build as fast as at 10,000: the peer would take 4.8× its " \
-        "time, within reach of 3×." in table
-    assert "out of reach of 3×" in markdown([record(1_000_000, 114.0, 228.0), record(10_000, 1.6, 40.0)])
-    # a failed build gives no ratio; one scale gives no floor; records from before the step say nothing
+    # its target and floor: 114 / 228 = 0.50x, short of 1x; were the build as fast at 1 M as at 10 k
+    # (24 s), the peer would take 4.8x its time
+    like_for_like = ("| like-for-like build at least as fast as the pandas peer: peer ÷ build ≥ 1.0 "
+                     "(1,000,000 customers) ")
+    assert like_for_like + "| 0.50× | **no** | 4.8× (within reach) |" in table
+    assert like_for_like + "| 0.50× | **no** | 0.95× (out of reach) |" in markdown(
+        [record(1_000_000, 114.0, 228.0), record(10_000, 1.6, 120.0)])
+    assert like_for_like + "| 1.00× | yes |" in markdown([record(1_000_000, 114.0, 114.0)])
+    # a failed build gives no ratio and meets no target; one scale gives no floor; records from before
+    # the step say nothing
     top["peer_scope"].update(returncode=1, failed=[{"unique_id": "model.p.m", "status": "error"}])
     assert "| 3.8 min (1 failed) | 2.00 GiB | – |" in markdown([top])
-    assert "Its floor" not in markdown([top])
+    assert like_for_like + "| 0.50× (incomplete: 1 failed) | **no** |" in markdown([top])
     assert "Like for like" not in markdown([record(10_000, 1.6, None), record(100_000, 9.0, None)])
+
+
+def history_length(years: int, full: float, daily: float, *, status: int = 0,
+                   nodes: dict[str, float] | None = None) -> dict[str, Any]:
+    """One length of the history-length row, as run_history writes it."""
+    start = {2: "2024-07-01", 4: "2022-07-01"}[years]
+    return {"years": years,
+            "raw": {"rows": {"orders": 500_000 * years, "events": 2_500_000 * years}, "start": start,
+                    "end": "2026-06-30", "orders_per_customer": 5.0 * years, "events_per_customer": 25.0 * years},
+            "project": {"returncode": 0, "failed": [], "wall_seconds": full, "peak_rss_mib": 1600.0 * years / 2,
+                        "other_cpu_seconds": 1.5},
+            "daily": {"returncode": status, "failed": [], "wall_seconds": daily, "other_cpu_seconds": 0.5,
+                      "new_rows": {"orders": 3101, "order_items": 4700, "events": 14_900, "customers": 137 // years},
+                      "runs": [{"wall_seconds": daily - 1, "returncode": 0, "failed": []},
+                               {"wall_seconds": daily, "returncode": status, "failed": []},
+                               {"wall_seconds": daily + 2, "returncode": 0, "failed": []}],
+                      "nodes": [{"name": name, "resource_type": "model", "execution_time": seconds}
+                                for name, seconds in (nodes or {}).items()]}}
+
+
+def history_fixture(daily_2y: float = 46.0, daily_4y: float = 50.6, **length: Any) -> dict[str, Any]:
+    """A history-length record as run_history writes it (JSON-able), 100 k customers."""
+    return {"kind": "history", "customers": 100_000, "seed": 42, "started_at": "2026-12-05T01:00:00",
+            "machine": {"cpu_model": "x", "cores": 2, "memory_gib": 24, "duckdb": "2", "duckdb_threads": "2",
+                        "duckdb_memory_limit": "7GB", "load_average_1_5_15": [1.5, 1, 1]},
+            "load_average_at_end": [2.25, 1, 1],
+            "lengths": [history_length(2, 70.0, daily_2y, nodes={"customer_tags": 5.0, "history": 4.0}),
+                        history_length(4, 133.0, daily_4y, nodes={"customer_tags": 5.5, "history": 7.5,
+                                                                  "cohorts": 1.0}, **length)]}
+
+
+def test_the_history_row_reports_each_length_and_the_ratio_of_the_daily_runs() -> None:
+    history = json.loads(json.dumps(history_fixture()))  # as read back from its JSON file
+    table = markdown([history])
+    assert table.splitlines()[0] == (
+        "Run the history-length row 2026-12-05 01:00 UTC on x, 2 cores, 24 GiB (DuckDB 2, threads 2, "
+        "memory_limit 7GB); 10 orders and 50 events per customer over two years, seed 42.")
+    assert "History length, at 100,000 customers: the same customers, seed and last day, and as many orders " \
+        "and events per customer per day of history; only the first day differs" in table
+    assert "| 2 years | 2024-07-01 to 2026-06-30 | 6,000,000 | 10 and 50 | 70.0 s | 1.56 GiB | 3,101 orders, " \
+        "14,900 events, 68 signups | 46.0 s (median of 3: 45.0–48.0 s) | 66 % |" in table
+    assert "| 4 years | 2022-07-01 to 2026-06-30 | 12,000,000 | 20 and 100 | 2.2 min | 3.12 GiB | 3,101 orders, " \
+        "14,900 events, 34 signups | 50.6 s (median of 3: 49.6–52.6 s) | 38 % |" in table
+    # 50.6 / 46.0 = 1.10; 133 / 70 = 1.90
+    assert "4 years ÷ 2 years: the daily run 1.10× (target at most 1.2×), the full build 1.90×." in table
+    assert "| model | 2 years | 4 years |\n|---|---:|---:|\n| history | 4.0 | 7.5 |\n| customer_tags | 5.0 | 5.5 |\n" \
+        "| cohorts | – | 1.0 |" in table
+    target = "| daily run with 4 years of history ≤ 1.2× with 2 years (100,000 customers) "
+    assert target + "| 1.10× (50.6 s ÷ 46.0 s) | yes |" in table
+    # the row alone: the targets of the scales are not measured
+    assert "\nTargets (issue 37):\n" in table
+    assert "| full build ≤ 25 s (10,000 customers) | not measured | – |" in table
+    assert "the history-length row: 1.5 at the start, 2.25 at the end" in table
+    assert "history 2 years: full build 1.5 s, daily 0.5 s; history 4 years: full build 1.5 s, daily 0.5 s" in table
+    # 55.3 / 46.0 = 1.202: over 1.2x
+    assert target + "| 1.20× (55.3 s ÷ 46.0 s) | **no** |" in markdown([history_fixture(daily_4y=55.3)])
+    assert target + "| 1.20× (55.2 s ÷ 46.0 s) | yes |" in markdown([history_fixture(daily_4y=55.2)])
+    # a failed daily run meets no target, however fast, and is a problem
+    failed = history_fixture(daily_4y=40.0, status=1)
+    assert target + "| 0.87× (40.0 s ÷ 46.0 s) (incomplete: 4 years: exit code 1) | **no** |" in markdown([failed])
+    assert problems(failed) == ["history, 100,000 customers, 4 years: daily (run 2 of 3): dbt build did not pass (1)"]
+    assert problems(history_fixture()) == []
+    # cut short after the first length: no ratio, and the missing steps are a problem
+    cut = history_fixture()
+    cut["lengths"] = [cut["lengths"][0]]
+    assert target + "| – | – |" in markdown([cut])
+    assert problems(cut) == ["history, 100,000 customers, 4 years: not measured (run cut short?): project, daily"]
+
+
+def test_the_history_row_joins_the_scales_in_one_report() -> None:
+    scale = bench_record(1_000_000, project={"returncode": 0, "failed": [], "wall_seconds": 170.0},
+                         daily={"returncode": 0, "failed": [], "wall_seconds": 40.0},
+                         code={"commit": "a" * 40, "uncommitted_changes": False})
+    history = {**history_fixture(), "code": {"commit": "b" * 40, "uncommitted_changes": True}}
+    table = markdown([history, scale])
+    assert table.splitlines()[0].startswith("Run 1,000,000 customers 2026-12-04 12:00, the history-length row "
+                                            "2026-12-05 01:00 UTC")
+    assert table.splitlines()[0].endswith("project at commit `aaaaaaaaaaaa` (1,000,000 customers), "
+                                          "`bbbbbbbbbbbb` with uncommitted changes (the history-length row).")
+    assert [t.name for t in targets([history, scale])] == [
+        "like-for-like build at least as fast as the pandas peer: peer ÷ build ≥ 1.0 (1,000,000 customers)",
+        "full build ≤ 180 s (1,000,000 customers)", "peak memory of the full build < 8 GiB (1,000,000 customers)",
+        "daily incremental run ≤ 45 s (1,000,000 customers)",
+        "daily run with 4 years of history ≤ 1.2× with 2 years (100,000 customers)",
+        "full build ≤ 25 s (10,000 customers)"]
+    assert [t.met for t in targets([history, scale])] == [None, True, None, True, True, None]
+    assert "| 1,000,000 | 10,000,000 | 2.8 min |" in table, "the scales' table is the scales' only"
+    assert "| daily run with 4 years of history ≤ 1.2× with 2 years (100,000 customers) | 1.10× (50.6 s ÷ " \
+        "46.0 s) | yes |" in table
+    assert targets([scale])[4] == ("daily run with 4 years of history ≤ 1.2× with 2 years (100,000 customers)",
+                                   "not measured", None, "–")
+    # the plot draws the scales only
+    assert plot_points([history, scale])["project: full dbt build"] == [(1_000_000, 170.0)]
+
+
+def test_the_history_row_differs_only_in_history_length(tmp_path: Path) -> None:
+    """Two years: the scales' data (one cache folder). Four years: the same customers, seed and last
+    day, the shop opened two years earlier; the generator's per-customer counts are totals over its
+    period, so they double, and the last months of four years are as busy as those of two (with the
+    counts kept, they were half as busy and the raw rows as many)."""
+    two, four = bench_config(3000, 7), bench_config(3000, 7, years=4)
+    assert bench_config(3000, 7, years=2) == two == GeneratorConfig(
+        customers=3000, seed=7, orders_per_customer=10.0, events_per_customer=50.0)
+    assert (four.start, four.end, four.orders_per_customer, four.events_per_customer) == (
+        date(2022, 7, 1), two.end, 20.0, 100.0)
+    assert (four.customers, four.seed) == (two.customers, two.seed)
+    assert cache_folder(tmp_path, 3000, 7) == tmp_path / "3000-7"
+    assert cache_folder(tmp_path, 3000, 7, years=4) == tmp_path / "3000-7-4y"
+    short, long = (cached_raw_data(tmp_path, 3000, 7, years=years) for years in (2, 4))
+    assert short.path == tmp_path / "3000-7" and long.path == tmp_path / "3000-7-4y"
+    con = duckdb.connect()
+
+    def count(raw: Path, table: str, column: str, since: str = "1900-01-01") -> int:
+        found = con.execute(f"select count(*) from {read_raw(raw, table)} where {column} >= date '{since}'")
+        return found.fetchone()[0]
+    for table, column in (("orders", "ordered_at"), ("events", "occurred_at")):
+        assert count(short.path, table, column, "2024-07-01") == count(short.path, table, column)
+        assert count(long.path, table, column, "2022-07-01") == count(long.path, table, column)
+        # the last two months: as busy (the daily run replays the last day)
+        assert 0.85 < count(long.path, table, column, "2026-05-01") / count(short.path, table, column, "2026-05-01") \
+            < 1.15, table
+    assert 1.8 < sum(long.rows.values()) / sum(short.rows.values()) < 2.2
+    # the same people (second accounts and resent rows drawn at random on top)
+    assert 0.98 < count(long.path, "customers", "signup_at") / count(short.path, "customers", "signup_at") < 1.02
+
+
+def test_the_history_row_runs_each_length_as_a_scales_full_build_and_daily_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_history end to end on 300 customers with the dbt builds faked (the real builds and daily
+    run are the scales', which the module's benchmark at 300 customers runs)."""
+    builds: list[tuple[Path, str | None, tuple[str, ...]]] = []
+
+    def fake_build(project: DbtProject, *args: str) -> dict:
+        builds.append((project.workdir, project.vars.get("raw_path"), args))
+        wall = 10.0 * len(builds)
+        return {"wall_seconds": wall, "peak_rss_mib": 100.0, "returncode": 0, "failed": [], "skipped": 0,
+                "nodes": [], "by_resource_type": {}}
+
+    monkeypatch.setattr(run, "dbt_build", fake_build)
+    options = BenchOptions(cache=tmp_path / "cache", out=tmp_path / "results", work=tmp_path / "work", seed=7,
+                           daily_runs=2)
+    records, found = run_bench([], options, history_customers=300)
+    assert found == []
+    (record,) = records
+    assert (record["kind"], record["customers"], [length["years"] for length in record["lengths"]]) == (
+        "history", 300, [2, 4])
+    two, four = record["lengths"]
+    assert two["raw"]["path"] == str(tmp_path / "cache" / "300-7") and two["raw"]["start"] == "2024-07-01"
+    assert four["raw"]["path"] == str(tmp_path / "cache" / "300-7-4y") and four["raw"]["start"] == "2022-07-01"
+    # per length: the full build as make build runs it, then the daily job twice on a new day
+    assert [args for _, _, args in builds] == [run.FULL_BUILD_ARGS, run.DAILY_ARGS, run.DAILY_ARGS] * 2
+    for length, (full, *daily) in zip(record["lengths"], (builds[:3], builds[3:])):
+        assert full[1] == length["raw"]["path"]
+        assert all(d[0] == full[0] and d[1] != full[1] and d[1].endswith("raw_next_day") for d in daily)
+        assert length["project"]["dbt_args"] == [*run.DBT_ARGS, *run.FULL_BUILD_ARGS]
+        assert length["daily"]["new_rows"]["orders"] > 0 and length["daily"]["dbt_vars"] == run.DAILY_VARS
+    assert (two["project"]["wall_seconds"], two["daily"]["wall_seconds"], four["daily"]["wall_seconds"]) == (
+        10.0, 20.0, 50.0)
+    assert not (options.work / "history-300-7").exists(), "the throw-away databases are deleted"
+    # written beside the scales' records, read back by --report-only, reported
+    saved = options.out / f"{record['started_at'][:10]}-history-300.json"
+    assert json.loads(saved.read_text())["lengths"][1]["daily"]["wall_seconds"] == 50.0
+    old = {**record, "started_at": "2020-01-01T00:00:00"}
+    (options.out / "2020-01-01-history-300.json").write_text(json.dumps(old))
+    assert newest_records(options.out) == [json.loads(saved.read_text())]
+    assert "4 years ÷ 2 years: the daily run 2.50× (target at most 1.2×)" in (options.out / "latest.md").read_text()
+
+
+def test_the_history_row_is_selected_like_the_scales() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--customers", "--no-history"])
+    assert exit_info.value.code == 2, "nothing to measure"
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+
+    def recipe(*variables: str) -> str:
+        done = subprocess.run(["make", "-n", "-C", str(PROJECT_DIR), "bench", *variables],
+                              capture_output=True, text=True, check=True)
+        return " ".join(done.stdout.replace("\\\n", " ").split())
+    assert "bench --customers 10000 100000 1000000 --seed 42 --out bench/results" in recipe()
+    assert "bench --customers --seed 42 --no-history --out" in recipe("BENCH_HISTORY=0", "BENCH_SCALES=")

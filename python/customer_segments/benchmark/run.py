@@ -19,10 +19,10 @@ import psutil
 from ..dbt_runner import SKIP_DEMO_SEEDS, DbtProject, duckdb_settings, nodes_from_run_results, raw_vars, sql_path
 from ..project import PROJECT_DIR, git
 from . import DEFAULT_DAILY_RUNS
-from .cache import cached_raw_data
+from .cache import RawData, cached_raw_data
 from .daily import append_day
 from .measure import ChildRun, Measurement, measured, run_python
-from .report import STEP_LABELS
+from .report import STEP_LABELS, is_history
 
 DBT_ARGS = ("build", *SKIP_DEMO_SEEDS)
 # unit tests and the self-checks (singular tests on inline fixtures, tag self_check) check the SQL,
@@ -43,6 +43,9 @@ LABELS = ("rfm_segment", "lifecycle_stage", "value_tier")
 PEER_SCOPE_MARTS = ("customer_rfm", "customer_lifecycle", "customer_value_tiers")
 PEER_SCOPE_ARGS = ("--select", *(f"+{mart}" for mart in PEER_SCOPE_MARTS), "--indirect-selection", "cautious",
                    *PRODUCTION_EXCLUDES)
+#: the history-length row: customers fixed, the raw history this many years long (issue 37: the
+#: daily run on 4 years at most 1.2x the daily run on 2 years)
+HISTORY_YEARS = (2, 4)
 
 
 @dataclass(frozen=True)
@@ -235,28 +238,52 @@ def compare_labels(duckdb_file: Path, peer_labels: Path) -> dict[str, Any]:
     }
 
 
+def raw_record(raw: RawData) -> dict[str, Any]:
+    """What a record says of its raw data: where, how much, how it was made."""
+    return {"path": str(raw.path), "rows": raw.rows, "bytes": raw.bytes,
+            "generate_seconds": raw.generate_seconds, "from_cache": raw.generate_seconds is None,
+            "orders_per_customer": raw.config.orders_per_customer,
+            "events_per_customer": raw.config.events_per_customer,
+            "start": raw.config.start.isoformat(), "end": raw.config.end.isoformat()}
+
+
+def full_build(project: DbtProject) -> dict[str, Any]:
+    """The project's full build (FULL_BUILD_ARGS), as ``make build`` runs it."""
+    return {"dbt_args": [*DBT_ARGS, *FULL_BUILD_ARGS], **dbt_build(project, *FULL_BUILD_ARGS)}
+
+
+def daily_run(project: DbtProject, raw: Path, work: Path, runs: int) -> dict[str, Any]:
+    """One more day appended to ``raw`` (in ``work``), then the daily job ``runs`` times on the
+    database the full build of ``project`` left (repeated_daily_builds)."""
+    day = append_day(raw, work / "raw_next_day")
+    daily = DbtProject(project.workdir, vars={**raw_vars(day.path), **DAILY_VARS})
+    return {"day": day.day, "new_rows": day.new_rows, "refunded_order_id": day.refunded_order_id,
+            "dbt_args": [*DBT_ARGS, *DAILY_ARGS], "dbt_vars": DAILY_VARS,
+            **repeated_daily_builds(daily, runs, work / "before_daily")}
+
+
+def _fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
     """Measure one scale; returns the JSON-able record (also written by the caller)."""
     started_at = datetime.now(timezone.utc)
     raw = cached_raw_data(options.cache, customers, options.seed, progress=options.progress)
-    work = options.work / f"{customers}-{options.seed}"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work = _fresh(options.work / f"{customers}-{options.seed}")
     record: dict[str, Any] = {
         "scale": customers, "seed": options.seed, "started_at": started_at.isoformat(timespec="seconds"),
-        "machine": machine(), "code": code_version(results=options.out),
-        "raw": {"path": str(raw.path), "rows": raw.rows, "bytes": raw.bytes,
-                "generate_seconds": raw.generate_seconds, "from_cache": raw.generate_seconds is None,
-                "orders_per_customer": raw.config.orders_per_customer,
-                "events_per_customer": raw.config.events_per_customer},
+        "machine": machine(), "code": code_version(results=options.out), "raw": raw_record(raw),
     }
     try:
         # 1. the project: full build (all models and data tests) reading the raw files
         project = DbtProject(work / "dbt", vars=raw_vars(raw.path))
         project.workdir.mkdir()
         _log(f"{customers:,}: full dbt build")
-        record["project"] = {"dbt_args": [*DBT_ARGS, *FULL_BUILD_ARGS], **dbt_build(project, *FULL_BUILD_ARGS)}
+        record["project"] = full_build(project)
 
         write_record(record, options.out)  # a cut-short run keeps what it measured
 
@@ -291,12 +318,7 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
 
         # 4. the daily run: one more day appended, incremental build on the same database
         _log(f"{customers:,}: daily incremental build")
-        day = append_day(raw.path, work / "raw_next_day")
-        daily = DbtProject(project.workdir,
-                           vars={**raw_vars(day.path), **DAILY_VARS})
-        record["daily"] = {"day": day.day, "new_rows": day.new_rows, "refunded_order_id": day.refunded_order_id,
-                           "dbt_args": [*DBT_ARGS, *DAILY_ARGS], "dbt_vars": DAILY_VARS,
-                           **repeated_daily_builds(daily, options.daily_runs, work / "before_daily")}
+        record["daily"] = daily_run(project, raw.path, work, options.daily_runs)
     finally:
         record["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -305,12 +327,56 @@ def run_scale(customers: int, options: BenchOptions) -> dict[str, Any]:
     return record
 
 
+def run_history(customers: int, options: BenchOptions) -> dict[str, Any]:
+    """The history-length row: ``customers`` with a raw history of each of HISTORY_YEARS years
+    (cache.bench_config: same customers, seed, last day and activity per day), each measured as a
+    scale's full build and daily run are, one length after the other. Returns the JSON-able record
+    (``kind`` "history"; also written by the caller)."""
+    started_at = datetime.now(timezone.utc)
+    record: dict[str, Any] = {
+        "kind": "history", "customers": customers, "seed": options.seed,
+        "started_at": started_at.isoformat(timespec="seconds"), "machine": machine(),
+        "code": code_version(results=options.out), "lengths": [],
+    }
+    root = options.work / f"history-{customers}-{options.seed}"
+    try:
+        for years in HISTORY_YEARS:
+            raw = cached_raw_data(options.cache, customers, options.seed, progress=options.progress, years=years)
+            work = _fresh(root / f"{years}y")
+            length: dict[str, Any] = {"years": years, "raw": raw_record(raw)}
+            record["lengths"].append(length)
+            project = DbtProject(work / "dbt", vars=raw_vars(raw.path))
+            project.workdir.mkdir()
+            _log(f"history, {customers:,} customers, {years} years: full dbt build")
+            length["project"] = full_build(project)
+            write_record(record, options.out)  # a cut-short run keeps what it measured
+            _log(f"history, {customers:,} customers, {years} years: daily incremental build")
+            length["daily"] = daily_run(project, raw.path, work, options.daily_runs)
+            write_record(record, options.out)
+            if not options.keep_work:  # not two databases side by side
+                shutil.rmtree(work, ignore_errors=True)
+    finally:
+        record["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if not options.keep_work:
+            shutil.rmtree(root, ignore_errors=True)
+    return record
+
+
+def record_name(record: dict[str, Any]) -> str:
+    """'1,000,000' for a scale, 'history, 100,000 customers' for the history-length row."""
+    return f"history, {record['customers']:,} customers" if is_history(record) else f"{record['scale']:,}"
+
+
 def write_record(record: dict[str, Any], out: Path) -> Path:
+    """``<date>-<customers>.json`` for a scale, ``<date>-history-<customers>.json`` for the
+    history-length row."""
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{record['started_at'][:10]}-{record['scale']}.json"
+    name = f"history-{record['customers']}" if is_history(record) else str(record["scale"])
+    path = out / f"{record['started_at'][:10]}-{name}.json"
     path.write_text(json.dumps(record, indent=2, default=str) + "\n")
     if "finished_at" not in record:
-        _log(f"{record['scale']:,}: partial record saved in {path}")
+        _log(f"{record_name(record)}: partial record saved in {path}")
     return path
 
 
@@ -318,23 +384,50 @@ def _log(message: str) -> None:
     print(f"[bench {datetime.now(timezone.utc):%H:%M:%S}] {message}", flush=True)
 
 
+def _build_problems(name: str, builds: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    found = []
+    for step, build in builds:
+        if build.get("returncode") not in (0, None) or build.get("failed"):
+            names = ", ".join(f["unique_id"] for f in build.get("failed", [])[:5])
+            found.append(f"{name}: {step}: dbt build did not pass ({names or build.get('returncode')})")
+    return found
+
+
+def _daily_builds(daily: dict[str, Any], label: str) -> list[tuple[str, dict[str, Any]]]:
+    """Each run of a daily record, named as the report names it ('daily (run 2 of 3)')."""
+    runs = daily.get("runs") or [daily]
+    return [(label if len(runs) == 1 else f"{label} (run {i} of {len(runs)})", run) for i, run in enumerate(runs, 1)]
+
+
+def history_problems(record: dict[str, Any]) -> list[str]:
+    """What makes the history-length row meaningless: a length or step not measured, a failed build."""
+    name = record_name(record)
+    measured = {length["years"]: length for length in record.get("lengths", [])}
+    found = []
+    for years in HISTORY_YEARS:
+        missing = [step for step in ("project", "daily") if step not in measured.get(years, {})]
+        if missing:
+            found.append(f"{name}, {years} years: not measured (run cut short?): {', '.join(missing)}")
+    for years, length in measured.items():
+        found += _build_problems(f"{name}, {years} years", [
+            ("full build", length.get("project") or {}), *_daily_builds(length.get("daily") or {}, "daily")])
+    return found
+
+
 def problems(record: dict[str, Any]) -> list[str]:
-    """What makes a scale's comparison meaningless: a failed build, or the peer disagreeing."""
+    """What makes a scale's comparison meaningless: a failed build, or the peer disagreeing (for the
+    history-length row: history_problems)."""
+    if is_history(record):
+        return history_problems(record)
     found = []
     missing = [step for step, _ in STEP_LABELS if step not in record]
     if missing:
         found.append(f"{record['scale']:,}: not measured (run cut short?): {', '.join(missing)}")
     label = dict(STEP_LABELS)
     scope = record.get("peer_scope") or {}
-    builds = [(label["project"], record.get("project") or {}), (label["peer_scope"], scope)]
-    daily = record.get("daily") or {}
-    runs = daily.get("runs") or [daily]
-    builds += [(label["daily"] if len(runs) == 1 else f"{label['daily']} (run {i} of {len(runs)})", run)
-               for i, run in enumerate(runs, start=1)]
-    for step, build in builds:
-        if build.get("returncode") not in (0, None) or build.get("failed"):
-            names = ", ".join(f["unique_id"] for f in build.get("failed", [])[:5])
-            found.append(f"{record['scale']:,}: {step}: dbt build did not pass ({names or build.get('returncode')})")
+    builds = [(label["project"], record.get("project") or {}), (label["peer_scope"], scope),
+              *_daily_builds(record.get("daily") or {}, label["daily"])]
+    found += _build_problems(f"{record['scale']:,}", builds)
     peer = record.get("peer") or {}
     if peer.get("returncode") not in (0, None) and not peer.get("out_of_memory"):
         found.append(f"{record['scale']:,}: the pandas peer failed ({peer.get('returncode')}): "
@@ -349,13 +442,18 @@ def problems(record: dict[str, Any]) -> list[str]:
 
 
 def newest_records(out: Path) -> list[dict[str, Any]]:
-    """The newest JSON record of every scale in ``out`` (``bench --report-only``)."""
+    """The newest JSON record of every scale in ``out``, then the newest of the history-length row
+    if there is one (``bench --report-only``)."""
     newest: dict[int, dict[str, Any]] = {}
+    history: dict[str, Any] | None = None
     for path in sorted(out.glob("*-*.json")):
         record = json.loads(path.read_text())
-        if "scale" in record and record["started_at"] >= newest.get(record["scale"], {}).get("started_at", ""):
+        if is_history(record):
+            if history is None or record["started_at"] >= history["started_at"]:
+                history = record
+        elif "scale" in record and record["started_at"] >= newest.get(record["scale"], {}).get("started_at", ""):
             newest[record["scale"]] = record
-    return [newest[scale] for scale in sorted(newest)]
+    return [newest[scale] for scale in sorted(newest)] + ([history] if history else [])
 
 
 def write_report(records: list[dict[str, Any]], out: Path) -> None:
@@ -365,13 +463,21 @@ def write_report(records: list[dict[str, Any]], out: Path) -> None:
     plot(records, out / "latest.png")
 
 
-def run_bench(scales: list[int], options: BenchOptions) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every scale, then latest.md and latest.png; returns the records and the problems found."""
+def run_bench(scales: list[int], options: BenchOptions,
+              history_customers: int | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every scale, then the history-length row at ``history_customers`` (None: not measured), then
+    latest.md and latest.png; returns the records (the scales', then the row's) and the problems
+    found."""
     records = []
     for customers in scales:  # in the order given: `--customers 1000000 10000` measures 1 M first
         record = run_scale(customers, options)
         path = write_record(record, options.out)
         _log(f"{customers:,}: wrote {path}")
+        records.append(record)
+    if history_customers is not None:
+        record = run_history(history_customers, options)
+        path = write_record(record, options.out)
+        _log(f"{record_name(record)}: wrote {path}")
         records.append(record)
     write_report(records, options.out)
     return records, [problem for record in records for problem in problems(record)]
