@@ -90,7 +90,7 @@ typed as (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,

@@ -42,7 +42,7 @@ typed as (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,

@@ -44,7 +44,7 @@ typed as (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,

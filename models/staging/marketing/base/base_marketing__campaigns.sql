@@ -48,7 +48,7 @@ typed as (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,

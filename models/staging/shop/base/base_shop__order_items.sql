@@ -53,7 +53,7 @@ typed as {{ not_materialized() }} (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,

@@ -71,7 +71,7 @@ typed as {{ not_materialized() }} (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,

@@ -40,7 +40,7 @@ typed as (
 
 ),
 
-classified as (
+classified as {{ not_materialized() }} (
 
     select
         *,
