@@ -399,8 +399,8 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
 
 def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
-    """The daily job's data tests of a recent_loads model see a duplicate among its newest loads
-    and not one among rows loaded long before; the full build's see both."""
+    """The daily job's data tests of a recent_loads model see a duplicate (or a null) among its
+    newest loads and not one among rows loaded long before; the full build's see both."""
     # int_events_attributed, by loaded_at
     failing = _daily_and_full_failures(
         tmp_path, "unique_int_events_attributed_event_id", "newest.loaded_at", [
@@ -409,6 +409,18 @@ def _assert_daily_tests_scan_the_newest_loads(tmp_path: Path) -> None:
                 where event_id = (select min(event_id) from main_intermediate.int_events_attributed
                                   where loaded_at = '{loaded_at}')"""
             for loaded_at in ("2026-07-02 02:00:00", "2024-07-02 02:00:00")])
+    assert failing == {"daily": 1, "full": 2}
+
+    # a merged not_null test (one row per column with nulls) is scoped the same way: a null
+    # event_type among the newest loads is seen by both, a null event_id loaded long before only
+    # by the full build's
+    failing = _daily_and_full_failures(
+        tmp_path, "not_null_columns_int_events_attributed_event_id__event_type", "newest.loaded_at", [
+            f"""insert into main_intermediate.int_events_attributed
+                select * replace (null as {column}) from main_intermediate.int_events_attributed
+                where event_id = (select min(event_id) from main_intermediate.int_events_attributed
+                                  where loaded_at = '{loaded_at}')"""
+            for column, loaded_at in (("event_type", "2026-07-02 02:00:00"), ("event_id", "2024-07-02 02:00:00"))])
     assert failing == {"daily": 1, "full": 2}
 
     # the history, by the stamp of the dates a run rewrote (meta data_tests_loaded_at): a duplicate
