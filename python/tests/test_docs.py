@@ -79,10 +79,10 @@ def _listed_tests(project: DbtProject, *selection: str) -> set[str]:
 
 
 def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Path) -> None:
-    """The daily job (make daily, the benchmark's daily run) skips the self-checks by tag
-    self_check, as it skips unit tests: they test SQL on inline fixtures, not the data. A test that
-    reads no model, seed or source must carry the tag, and one that does must not, or the daily
-    job would skip a check of the data."""
+    """The daily job (make daily, the benchmark's daily run) and make build skip the self-checks by
+    tag self_check, as they skip unit tests: they test SQL on inline fixtures, not the data (make
+    test runs them). A test that reads no model, seed or source must carry the tag, and one that
+    does must not, or those builds would skip a check of the data."""
     project = DbtProject(tmp_path)
     base = DBT_ARGS[1:]
     all_data_tests = _listed_tests(project, *base, "--exclude-resource-type", "unit_test")
@@ -99,7 +99,13 @@ def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Pat
     # the daily job's selection (repeated --exclude included) leaves out these and nothing else
     assert all_data_tests - daily_tests == tagged
 
-    # make daily runs the same selection as the benchmark's daily run
+    # make daily runs the same selection as the benchmark's daily run, and make build leaves out the
+    # same tests; make test's dbt build keeps them
     makefile = (PROJECT_DIR / "Makefile").read_text().replace("\\\n", " ")
-    daily_recipe = makefile.split("\ndaily:", 1)[1].split("\n\n", 1)[0]
-    assert " ".join(DAILY_ARGS) in " ".join(daily_recipe.split())
+
+    def recipe(target: str) -> str:
+        return " ".join(makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0].split())
+
+    assert " ".join(DAILY_ARGS) in recipe("daily")
+    assert " ".join(DAILY_ARGS) in recipe("build")
+    assert "$(DBT) build --fail-fast" in recipe("dbt-build") and "--exclude" not in recipe("dbt-build")
