@@ -65,8 +65,11 @@ lint-incremental: $(STAMP)
 	paths="$$($(DBT) ls --resource-type model -s config.materialized:incremental --output path --quiet)" \
 		&& test -n "$$paths" && $(BIN)/sqlfluff lint $$paths
 
+## pytest: the Python tests, in PYTEST_WORKERS processes (pytest-xdist; each shared dbt build is
+## built once, in the worker that runs its tests: python/tests/conftest.py). 0: one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 docs: $(STAMP)
 	$(DBT) docs generate
