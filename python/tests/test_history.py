@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from conftest import SEEDS_RAW, raw_csv_text
 from customer_segments.benchmark.run import DAILY_ARGS, DAILY_VARS
 from customer_segments.dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars, rows
+from customer_segments.project import PROJECT_DIR
 
 LABEL_COLUMNS = ("lifecycle_stage, rfm_segment, rfm_group, value_tier, r_score, f_score, m_score, "
                  "fm_score, recency_days, lifetime_purchases, lifetime_revenue")
@@ -34,6 +36,7 @@ def test_history_equals_the_marts_built_as_of_that_date(
     # customers and every model between it and the as-of date rebuilt as of that date, on a copy of
     # the demo build: the models upstream of them (seeds, staging, facts) do not read the as-of date
     # (only int_as_of_date_resolved reads var as_of_date), so they are the ones a fresh build makes
+    assert _models_reading_var("as_of_date") == ["int_as_of_date_resolved"]
     project = DbtProject(demo_build_copy.workdir, vars={"as_of_date": as_of})
     project.run("run", "--select", "int_as_of_date_resolved+,+customers")
     rebuilt = {result["unique_id"] for result in project.run_results()["results"] if result["status"] == "success"}
@@ -44,6 +47,12 @@ def test_history_equals_the_marts_built_as_of_that_date(
         select customer_key, {LABEL_COLUMNS} from main_marts.customers order by customer_key
     """)
     assert history == marts
+
+
+def _models_reading_var(name: str) -> list[str]:
+    """The models whose SQL calls var(name) itself (macros they call aside)."""
+    call = re.compile(r"""var\(\s*['"]""" + re.escape(name) + """['"]""")
+    return sorted(path.stem for path in (PROJECT_DIR / "models").rglob("*.sql") if call.search(path.read_text()))
 
 
 def _raw_copy(target: Path) -> Path:
