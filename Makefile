@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: build test install lint lint-incremental dbt-build pytest docs demo-data clean test-engines daily
+.PHONY: build test test-build install lint lint-incremental dbt-build pytest docs demo-data clean test-engines daily
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,26 +30,42 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-## build: set up the environment and build every model, seed and test on the demo data
+## build: set up the environment and build every model and seed on the demo data, with its data
+## tests; no unit tests and no self-checks (tag self_check: tests on inline fixtures) - they test
+## SQL, not data (dbt's guidance: unit tests run in development and CI, not in production builds):
+## make test runs them
 build: $(STAMP)
-	$(DBT) build
+	$(DBT) build --exclude-resource-type unit_test --exclude tag:self_check
 
 ## daily: the scheduled job after new raw rows land - incremental build; data tests of the
 ## fact-sized models on the newest day of loads; no unit tests and no self-checks (tag self_check:
-## tests on inline fixtures) - they test SQL, not data, and CI runs them. The benchmark's daily run
-## uses the same arguments (DAILY_ARGS in python/customer_segments/benchmark/run.py).
+## tests on inline fixtures) - they test SQL, not data; make test (so CI) runs them. The
+## benchmark's daily run uses the same arguments (DAILY_ARGS in python/customer_segments/benchmark/run.py).
 daily: $(STAMP)
 	$(DBT) build --exclude-resource-type unit_test --exclude tag:self_check \
 		--vars '{data_test_recent_days: 1}'
 
-## test: everything that guards the project (lint, dbt build with all tests, lint of the
-## incremental branches, pytest)
-test: lint dbt-build lint-incremental pytest
+## test: everything that guards the project (lint, dbt build with all tests - unit tests and
+## self-checks included -, lint of the incremental branches, pytest). test-build builds the demo
+## into a fresh database of its own, TEST_BUILD (not the one make build leaves, so a test run does
+## not depend on what was built before) and lints the incremental SQL against it, side by side with
+## lint (each keeps about one core busy; output shown per step as it ends); pytest's demo fixture
+## then reuses that build (env CUSTOMER_SEGMENTS_DEMO_BUILD) instead of building the demo again.
+TEST_BUILD := $(CURDIR)/target/make-test
+test: $(STAMP)
+	rm -rf "$(TEST_BUILD)" && mkdir -p "$(TEST_BUILD)"
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse lint test-build
+	CUSTOMER_SEGMENTS_DEMO_BUILD="$(TEST_BUILD)" $(MAKE) --no-print-directory pytest
+
+test-build: export CUSTOMER_SEGMENTS_DUCKDB := $(TEST_BUILD)/customer_segments.duckdb
+test-build: $(STAMP)
+	DBT_TARGET_PATH="$(TEST_BUILD)/target" $(MAKE) --no-print-directory dbt-build
+	DBT_TARGET_PATH="$(TEST_BUILD)/lint-target" $(MAKE) --no-print-directory lint-incremental
 
 ## lint: against an empty database, as on a fresh clone: models that read a seed while they
 ## render (customer_tags_wide) must lint the same whatever this checkout has built.
 lint: $(STAMP)
-	tmp="$$(mktemp -d)" && CUSTOMER_SEGMENTS_DUCKDB="$$tmp/lint.duckdb" \
+	tmp="$$(mktemp -d)" && CUSTOMER_SEGMENTS_DUCKDB="$$tmp/lint.duckdb" DBT_TARGET_PATH="$$tmp/target" \
 		$(BIN)/sqlfluff lint models macros tests analyses; rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 dbt-build: $(STAMP)
@@ -62,8 +78,11 @@ lint-incremental: $(STAMP)
 	paths="$$($(DBT) ls --resource-type model -s config.materialized:incremental --output path --quiet)" \
 		&& test -n "$$paths" && $(BIN)/sqlfluff lint $$paths
 
+## pytest: the Python tests, in PYTEST_WORKERS processes (pytest-xdist; each shared dbt build is
+## built once, in the worker that runs its tests: python/tests/conftest.py). 0: one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 docs: $(STAMP)
 	$(DBT) docs generate

@@ -1,18 +1,27 @@
 """Shared fixtures and helpers: the 2,000-customer demo (CSV and Parquet) queried with DuckDB, the
-whole project built on it, the tiny hand-written raw fixtures, and raw CSV files read as text.
-(Rows of a built DuckDB file: ``customer_segments.dbt_runner.rows``.)"""
+whole project built on it, the tiny hand-written raw fixtures and the project built on them, the
+project parsed once, and raw CSV files read as text. (Rows of a built DuckDB file:
+``customer_segments.dbt_runner.rows``.)
+
+Each scenario is built once per run and shared by the tests that read it (session fixtures, one
+database each); a test that runs dbt on a scenario with other vars works on a copy of its database.
+Under pytest-xdist (make pytest: two workers) the tests of one scenario share a worker."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
 from customer_segments.cli import main
 from customer_segments.generator import CHUNK_CUSTOMERS, GenerationResult, GeneratorConfig, generate
-from customer_segments.dbt_runner import sql_path
+from customer_segments.dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars, sql_path
 from customer_segments.project import PROJECT_DIR, raw_tables
 
 SEEDS_RAW = PROJECT_DIR / "seeds" / "raw"
@@ -85,12 +94,97 @@ def open_parquet() -> Callable[[GenerationResult], duckdb.DuckDBPyConnection]:
     return connect_parquet
 
 
+#: env var naming a finished `dbt build` of the demo to reuse (make test sets it to the build of its
+#: dbt-build step): a folder holding customer_segments.duckdb and target/run_results.json
+DEMO_BUILD_ENV = "CUSTOMER_SEGMENTS_DEMO_BUILD"
+#: what the project's builds read: a build older than any of these files is not this tree's
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
+
+#: Session fixtures that build a scenario with dbt, and the module-scoped bench run: every test
+#: that uses one runs in the same pytest-xdist worker (a group named after the fixture), so each is
+#: built once per run.
+SHARED_BUILDS = ("demo_build", "bench", "tiny_build")
+#: The order the work starts in, longest first (tests marked slow: a scenario of their own), so
+#: that the two workers end together; the other tests follow in the order of collection.
+START_ORDER = ("demo_build", "slow", "bench", "tiny_build")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        group = next((name for name in SHARED_BUILDS if name in item.fixturenames), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+            return START_ORDER.index(group)
+        return START_ORDER.index("slow") if item.get_closest_marker("slow") else len(START_ORDER)
+
+    items.sort(key=rank)  # stable: within a rank, the order of collection
+
+
+def _reused_demo_build(folder: Path) -> Path:
+    """The DuckDB file of a finished build of the demo (make test's dbt-build step), after checking
+    that it is a complete, passing `dbt build` without vars or selection, newer than the project."""
+    results_path = folder / "target" / "run_results.json"
+    database = folder / "customer_segments.duckdb"
+    assert results_path.is_file() and database.is_file(), f"{DEMO_BUILD_ENV}={folder}: no dbt build there"
+    results = json.loads(results_path.read_text())
+    args = results["args"]
+    assert args["which"] == "build" and not args.get("vars") and not args.get("select") \
+        and not args.get("exclude") and not args.get("resource_types") \
+        and not args.get("exclude_resource_types") and not args.get("selector"), \
+        f"{DEMO_BUILD_ENV}: not a plain dbt build: {args}"
+    failed = [r["unique_id"] for r in results["results"] if r["status"] not in ("success", "pass")]
+    assert not failed, f"{DEMO_BUILD_ENV}: the build did not pass: {failed[:5]}"
+    newest = max(path.stat().st_mtime for name in PROJECT_INPUTS
+                 for path in [PROJECT_DIR / name, *(PROJECT_DIR / name).rglob("*")])
+    assert results_path.stat().st_mtime >= newest, f"{DEMO_BUILD_ENV}: the build is older than the project"
+    return database
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole dbt project built on the committed demo seeds (every test included); the
-    DuckDB file it wrote."""
-    from customer_segments.dbt_runner import DbtProject
-
-    project = DbtProject(tmp_path_factory.mktemp("demo_build"))
-    project.run("build")
+    DuckDB file it wrote, in a folder of its own (its target/ too). Under make test, a copy of
+    the database its dbt-build step just built (env CUSTOMER_SEGMENTS_DEMO_BUILD): the same build."""
+    workdir = tmp_path_factory.mktemp("demo_build")
+    project = DbtProject(workdir)
+    reused = os.environ.get(DEMO_BUILD_ENV)
+    if reused:
+        database = _reused_demo_build(Path(reused))
+        for suffix in ("", ".wal"):  # its write-ahead log too, if dbt left one
+            if database.with_name(database.name + suffix).exists():
+                shutil.copy(database.with_name(database.name + suffix), workdir / (database.name + suffix))
+    else:
+        project.run("build")
     return project.duckdb_path
+
+
+@pytest.fixture
+def demo_build_copy(demo_build: Path, tmp_path: Path) -> DbtProject:
+    """A project in the test's own folder whose database starts as a copy of the demo build, to run
+    dbt on with other vars (dbt writes the database: the shared one stays as it was built)."""
+    shutil.copy(demo_build, tmp_path / demo_build.name)
+    return DbtProject(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """The whole project (every model, data and unit test) built on the tiny raw fixtures."""
+    project = DbtProject(tmp_path_factory.mktemp("tiny"), vars=raw_vars(RAW_TINY, "csv"))
+    project.run("build", *SKIP_DEMO_SEEDS)
+    return project
+
+
+@pytest.fixture(scope="session")
+def parsed_project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """The project parsed from scratch (no vars, no database yet): its target/ holds the manifest,
+    and dbt commands without vars run in it re-use the parse (partial parsing)."""
+    project = DbtProject(tmp_path_factory.mktemp("parsed"))
+    project.run("parse", "--no-partial-parse")
+    return project
+
+
+@pytest.fixture(scope="session")
+def manifest(parsed_project: DbtProject) -> dict[str, Any]:
+    """The manifest of that parse, read once (commands run later in the folder may rewrite it)."""
+    return json.loads((parsed_project.workdir / "target" / "manifest.json").read_text())

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
+from typing import Any
 
 from customer_segments.benchmark.run import DAILY_ARGS, DBT_ARGS
-from conftest import RAW_TINY
-from customer_segments.dbt_runner import PROJECT_DIR, SKIP_DEMO_SEEDS, DbtProject, raw_vars
+from customer_segments.dbt_runner import PROJECT_DIR, DbtProject
 
 
 def active_tag_codes() -> set[str]:
@@ -20,12 +19,11 @@ def active_tag_codes() -> set[str]:
         return {row["tag_code"] for row in csv.DictReader(file) if row["is_active"] == "true"}
 
 
-def test_every_node_and_column_is_documented(tmp_path: Path) -> None:
-    project = DbtProject(tmp_path, vars=raw_vars(RAW_TINY, "csv"))
-    project.run("build", *SKIP_DEMO_SEEDS, "resource_type:test", "resource_type:unit_test")
-    project.run("docs", "generate")
-    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
+def test_every_node_and_column_is_documented(tiny_build: DbtProject) -> None:
+    """On the project built on the tiny fixtures (conftest): the catalog lists the built relations."""
+    tiny_build.run("docs", "generate")
+    manifest = json.loads((tiny_build.workdir / "target" / "manifest.json").read_text())
+    catalog = json.loads((tiny_build.workdir / "target" / "catalog.json").read_text())
 
     missing: list[str] = []
     documented = {**manifest["nodes"], **manifest["sources"]}
@@ -58,12 +56,9 @@ def test_every_node_and_column_is_documented(tmp_path: Path) -> None:
 POSTGRES_MAX_IDENTIFIER = 63  # NAMEDATALEN - 1: PostgreSQL refuses longer relation names
 
 
-def test_relation_names_fit_postgres_identifiers(tmp_path: Path) -> None:
+def test_relation_names_fit_postgres_identifiers(manifest: dict[str, Any]) -> None:
     """dbt names the relation of a model after its alias and the one of a unit test after the
     test; PostgreSQL refuses names over 63 characters, which only `make test-engines` would show."""
-    project = DbtProject(tmp_path)
-    project.run("parse")
-    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     names = [node["alias"] for node in manifest["nodes"].values()
              if node["resource_type"] in {"model", "seed"} and node["package_name"] == "customer_segments"]
     names += [test["name"] for test in manifest["unit_tests"].values()]
@@ -78,17 +73,17 @@ def _listed_tests(project: DbtProject, *selection: str) -> set[str]:
             if line.startswith("{")}
 
 
-def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Path) -> None:
-    """The daily job (make daily, the benchmark's daily run) skips the self-checks by tag
-    self_check, as it skips unit tests: they test SQL on inline fixtures, not the data. A test that
-    reads no model, seed or source must carry the tag, and one that does must not, or the daily
-    job would skip a check of the data."""
-    project = DbtProject(tmp_path)
+def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(parsed_project: DbtProject) -> None:
+    """The daily job (make daily, the benchmark's daily run) and make build skip the self-checks by
+    tag self_check, as they skip unit tests: they test SQL on inline fixtures, not the data (make
+    test runs them). A test that reads no model, seed or source must carry the tag, and one that
+    does must not, or those builds would skip a check of the data."""
+    project = parsed_project
     base = DBT_ARGS[1:]
     all_data_tests = _listed_tests(project, *base, "--exclude-resource-type", "unit_test")
     daily_tests = _listed_tests(project, *base, *DAILY_ARGS)
     # dbt ls wrote the manifest it selected from
-    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    manifest = json.loads((project.workdir / "target" / "manifest.json").read_text())
     tests = {unique_id: node for unique_id, node in manifest["nodes"].items()
              if node["resource_type"] == "test" and node["package_name"] == "customer_segments"}
     without_inputs = {unique_id for unique_id, node in tests.items() if not node["depends_on"]["nodes"]}
@@ -99,7 +94,13 @@ def test_daily_job_leaves_out_exactly_the_tests_on_inline_fixtures(tmp_path: Pat
     # the daily job's selection (repeated --exclude included) leaves out these and nothing else
     assert all_data_tests - daily_tests == tagged
 
-    # make daily runs the same selection as the benchmark's daily run
+    # make daily runs the same selection as the benchmark's daily run, and make build leaves out the
+    # same tests; make test's dbt build keeps them
     makefile = (PROJECT_DIR / "Makefile").read_text().replace("\\\n", " ")
-    daily_recipe = makefile.split("\ndaily:", 1)[1].split("\n\n", 1)[0]
-    assert " ".join(DAILY_ARGS) in " ".join(daily_recipe.split())
+
+    def recipe(target: str) -> str:
+        return " ".join(makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0].split())
+
+    assert " ".join(DAILY_ARGS) in recipe("daily")
+    assert " ".join(DAILY_ARGS) in recipe("build")
+    assert "$(DBT) build --fail-fast" in recipe("dbt-build") and "--exclude" not in recipe("dbt-build")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -17,6 +19,7 @@ import pytest
 from conftest import SEEDS_RAW, raw_csv_text
 from customer_segments.benchmark.run import DAILY_ARGS, DAILY_VARS
 from customer_segments.dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars, rows
+from customer_segments.project import PROJECT_DIR
 
 LABEL_COLUMNS = ("lifecycle_stage, rfm_segment, rfm_group, value_tier, r_score, f_score, m_score, "
                  "fm_score, recency_days, lifetime_purchases, lifetime_revenue")
@@ -24,19 +27,32 @@ LABEL_COLUMNS = ("lifecycle_stage, rfm_segment, rfm_group, value_tier, r_score, 
 
 @pytest.mark.parametrize("as_of", ["2025-03-31", "2025-12-31", "2026-06-30"])
 def test_history_equals_the_marts_built_as_of_that_date(
-        demo_build: Path, tmp_path: Path, as_of: str) -> None:
+        demo_build: Path, demo_build_copy: DbtProject, as_of: str) -> None:
     history = rows(demo_build, f"""
         select customer_key, {LABEL_COLUMNS} from main_marts.customer_segment_history
         where as_of_date = date '{as_of}' order by customer_key
     """)
     assert len(history) > 100
-    project = DbtProject(tmp_path, vars={"as_of_date": as_of})
-    project.run("seed")
-    project.run("run", "--select", "+customers")
+    # customers and every model between it and the as-of date rebuilt as of that date, on a copy of
+    # the demo build: the models upstream of them (seeds, staging, facts) do not read the as-of date
+    # (only int_as_of_date_resolved reads var as_of_date), so they are the ones a fresh build makes
+    assert _models_reading_var("as_of_date") == ["int_as_of_date_resolved"]
+    project = DbtProject(demo_build_copy.workdir, vars={"as_of_date": as_of})
+    project.run("run", "--select", "int_as_of_date_resolved+,+customers")
+    rebuilt = {result["unique_id"] for result in project.run_results()["results"] if result["status"] == "success"}
+    assert {"model.customer_segments.int_as_of_date_resolved", "model.customer_segments.customers"} <= rebuilt
+    assert rows(project.duckdb_path, "select as_of_date from main_intermediate.int_as_of_date_resolved") == [
+        (date.fromisoformat(as_of),)]
     marts = rows(project.duckdb_path, f"""
         select customer_key, {LABEL_COLUMNS} from main_marts.customers order by customer_key
     """)
     assert history == marts
+
+
+def _models_reading_var(name: str) -> list[str]:
+    """The models whose SQL calls var(name) itself (macros they call aside)."""
+    call = re.compile(r"""var\(\s*['"]""" + re.escape(name) + """['"]""")
+    return sorted(path.stem for path in (PROJECT_DIR / "models").rglob("*.sql") if call.search(path.read_text()))
 
 
 def _raw_copy(target: Path) -> Path:
@@ -229,6 +245,7 @@ def _mart_tables(manifest_path: Path) -> list[str]:
     )
 
 
+@pytest.mark.slow
 def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     raw = _raw_copy(tmp_path / "raw")
     settings = raw_vars(raw, "csv")

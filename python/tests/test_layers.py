@@ -11,17 +11,12 @@ from typing import Any
 
 import pytest
 
-from customer_segments.dbt_runner import DbtProject
 from customer_segments.project import PROJECT_DIR
 
 LAYERS = ("staging", "intermediate", "marts")
 
 
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    project = DbtProject(tmp_path_factory.mktemp("layers"))
-    project.run("parse", "--no-partial-parse")
-    return json.loads((project.workdir / "target" / "manifest.json").read_text())
+# manifest: dbt's graph of a parse from scratch (conftest)
 
 
 def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -17,11 +17,9 @@ from customer_segments.dbt_runner import SKIP_DEMO_SEEDS, DbtProject, raw_vars, 
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = tmp_path_factory.mktemp("tiny")
-    project = DbtProject(workdir, vars=raw_vars(RAW_TINY, "csv"))
-    project.run("build", *SKIP_DEMO_SEEDS)
-    return project.duckdb_path
+def tiny(tiny_build: DbtProject) -> Path:
+    """The DuckDB file of the whole project built on the tiny raw fixtures (conftest)."""
+    return tiny_build.duckdb_path
 
 
 def test_customer_versions_and_rejects(tiny: Path) -> None:
@@ -198,6 +196,7 @@ def test_reporting_timezone_moves_late_orders_to_the_next_day(tmp_path: Path) ->
     assert got == [("2024-04-01", "2024-04-01 07:30:00")]
 
 
+@pytest.mark.slow
 def test_empty_optional_tables_from_parquet_build(tmp_path: Path) -> None:
     """Events, NPS and campaigns may be empty; raw data may be Parquet."""
     raw = tmp_path / "raw"

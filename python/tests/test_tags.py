@@ -208,7 +208,7 @@ def test_audiences_respect_consent_and_their_definition(tagged: Path) -> None:
     assert winback and all(opt_in for _, opt_in in winback)
 
 
-def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
+def test_integrity_check_names_each_problem_on_fixtures(parsed_project: DbtProject) -> None:
     """tag_catalog_problems on fixture relations: the messages say what to add, naming the file."""
     sql = """
         with
@@ -236,7 +236,7 @@ def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
         )
         select * from problems
     """
-    result = DbtProject(tmp_path).run("show", "--inline", sql, "--output", "json", "--quiet",
+    result = parsed_project.run("show", "--inline", sql, "--output", "json", "--quiet",
                                       "--limit", "100")
     shown = json.loads(result.stdout[result.stdout.index("{"):])["show"]
     got = sorted(row["message"] for row in shown)
@@ -256,11 +256,11 @@ def test_integrity_check_names_each_problem_on_fixtures(tmp_path: Path) -> None:
     ])
 
 
-def test_integrity_failure_stops_dbt_with_the_messages(tmp_path: Path) -> None:
+def test_integrity_failure_stops_dbt_with_the_messages(parsed_project: DbtProject) -> None:
     problems_sql = ("select 'rule loyal_fan (models/intermediate/tags/rules/int_customers_tagged_loyal_fan.sql) "
                     "has no row in tag_catalog' as message "
                     "union all select 'tag_catalog row ghost_tag names rule ghost' as message")
-    result = DbtProject(tmp_path).run(
+    result = parsed_project.run(
         "run-operation", "raise_tag_catalog_problems",
         "--args", json.dumps({"problems_sql": problems_sql}), check=False)
     assert result.returncode != 0
@@ -269,7 +269,7 @@ def test_integrity_failure_stops_dbt_with_the_messages(tmp_path: Path) -> None:
         in result.stdout
     assert "- tag_catalog row ghost_tag names rule ghost" in result.stdout
 
-    clean = DbtProject(tmp_path).run(
+    clean = parsed_project.run(
         "run-operation", "raise_tag_catalog_problems",
         "--args", json.dumps({"problems_sql": "select 'x' as message where 1 = 0"}))
     assert clean.returncode == 0
@@ -300,14 +300,6 @@ def test_nonsensical_tag_vars_stop_the_build_naming_the_var(
 
 RULES_FOLDER = "models/intermediate/tags/rules/"
 RULE_COLUMNS = ["customer_key", "tag_code", "tag_rule", "evidence_value", "evidence_number"]
-
-
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The project's parsed manifest (dbt parse: no database needed)."""
-    workdir = tmp_path_factory.mktemp("tags_manifest")
-    DbtProject(workdir).run("parse")
-    return json.loads((workdir / "target" / "manifest.json").read_text())
 
 
 def rule_models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -363,7 +355,7 @@ def copy_of_the_project(destination: Path) -> Path:
     return destination
 
 
-def test_a_rule_model_missing_from_the_union_fails_the_union_test(tmp_path: Path) -> None:
+def test_a_rule_model_missing_from_the_union_fails_the_union_test(tmp_path: Path, parsed_project: DbtProject) -> None:
     project_dir = copy_of_the_project(tmp_path / "project")
     union = project_dir / "models" / "intermediate" / "tags" / "int_customer_tags_unioned.sql"
     sql = union.read_text()
@@ -386,6 +378,4 @@ def test_a_rule_model_missing_from_the_union_fails_the_union_test(tmp_path: Path
             "which is not a rule model") in messages
 
     # the project as it is passes
-    (tmp_path / "clean_work").mkdir()
-    clean = DbtProject(tmp_path / "clean_work")
-    assert clean.run("test", "--select", "assert_tag_union_reads_every_rule_model").returncode == 0
+    assert parsed_project.run("test", "--select", "assert_tag_union_reads_every_rule_model").returncode == 0
