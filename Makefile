@@ -30,20 +30,21 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-## build: set up the environment and build every model and seed on the demo data, with its data
-## tests; no unit tests and no self-checks (tag self_check: tests on inline fixtures) - they test
-## SQL, not data (dbt's guidance: unit tests run in development and CI, not in production builds):
-## make test runs them
+## The production builds (build, daily) leave out unit tests and self-checks (tag self_check: tests
+## on inline fixtures) - they test SQL, not data (dbt's guidance: unit tests run in development and
+## CI, not in production builds): make test runs them. The benchmark's builds leave out the same
+## (PRODUCTION_EXCLUDES in python/customer_segments/benchmark/run.py).
+PRODUCTION_EXCLUDES := --exclude-resource-type unit_test --exclude tag:self_check
+
+## build: set up the environment and build every model and seed on the demo data, with its data tests
 build: $(STAMP)
-	$(DBT) build --exclude-resource-type unit_test --exclude tag:self_check
+	$(DBT) build $(PRODUCTION_EXCLUDES)
 
 ## daily: the scheduled job after new raw rows land - incremental build; data tests of the
-## fact-sized models on the newest day of loads; no unit tests and no self-checks (tag self_check:
-## tests on inline fixtures) - they test SQL, not data; make test (so CI) runs them. The
-## benchmark's daily run uses the same arguments (DAILY_ARGS in python/customer_segments/benchmark/run.py).
+## fact-sized models on the newest day of loads. The benchmark's daily run uses the same arguments
+## (DAILY_ARGS and DAILY_VARS in python/customer_segments/benchmark/run.py).
 daily: $(STAMP)
-	$(DBT) build --exclude-resource-type unit_test --exclude tag:self_check \
-		--vars '{data_test_recent_days: 1}'
+	$(DBT) build $(PRODUCTION_EXCLUDES) --vars '{data_test_recent_days: 1}'
 
 ## test: everything that guards the project (lint, dbt build with all tests - unit tests and
 ## self-checks included -, lint of the incremental branches, pytest). test-build builds the demo
