@@ -198,7 +198,9 @@ def publish(build_db: Path, published: Path, schema: str = MARTS_SCHEMA) -> Publ
 
 
 def _copy_marts(build_db: Path, target: Path, schema: str) -> tuple[dict[str, int], tuple[str, ...]]:
-    con = duckdb.connect(config=duckdb_settings())
+    # spills (a mart larger than memory_limit) go where the build's do: profiles.yml's temp_directory
+    temp_directory = os.environ.get("DUCKDB_TEMP_DIRECTORY") or f"{build_db}.tmp"
+    con = duckdb.connect(config={**duckdb_settings(), "temp_directory": temp_directory})
     try:
         try:
             con.execute(f"attach {sql_path(build_db)} as build (read_only)")

@@ -23,6 +23,7 @@ import duckdb
 import psutil
 import pytest
 
+from customer_segments.cli import main
 from customer_segments.dbt_runner import rows
 from customer_segments.publish import (
     BUILD_DUCKDB_ENV,
@@ -328,3 +329,18 @@ def test_the_published_file_is_beside_the_build_database_unless_the_env_var_says
     assert published_database(tmp_path / "cs.duckdb") == tmp_path / "cs_marts.duckdb"
     monkeypatch.setenv(PUBLISHED_DUCKDB_ENV, str(tmp_path / "bi" / "marts.duckdb"))
     assert published_database(tmp_path / "cs.duckdb") == tmp_path / "bi" / "marts.duckdb"
+
+
+def test_publish_command_says_in_one_line_what_it_published_or_why_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    build_db, published = tmp_path / "build.duckdb", tmp_path / "out" / "marts.duckdb"
+    duckdb.connect(str(build_db)).close()
+    assert main(["publish", "--database", str(build_db), "--to", str(published)]) == 1
+    assert capsys.readouterr().err == (f"customer-segments: publishing failed, {published} unchanged: schema "
+                                       f"{MARTS_SCHEMA} of {build_db} holds no relation: nothing published\n")
+    assert not published.exists()
+    with duckdb.connect(str(build_db)) as con:
+        con.execute(f"create schema {MARTS_SCHEMA}; create table {MARTS_SCHEMA}.customers as select 1 as id")
+    assert main(["publish", "--database", str(build_db), "--to", str(published)]) == 0
+    assert capsys.readouterr().out.startswith(f"customer-segments: published 1 marts (1 rows) to {published} in ")
+    assert rows(published, f"select id from {MARTS_SCHEMA}.customers") == [(1,)]
