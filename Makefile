@@ -36,15 +36,23 @@ install: $(STAMP)
 ## (PRODUCTION_EXCLUDES in python/customer_segments/benchmark/run.py).
 PRODUCTION_EXCLUDES := --exclude-resource-type unit_test --exclude tag:self_check
 
-## build: set up the environment and build every model and seed on the demo data, with its data tests
+## AND_PUBLISH: make build and make daily run their dbt build through it (python/customer_segments/
+## publish.py): under a build lock (a second build stops with one line naming the first) and, when
+## dbt succeeds, it publishes the marts to the read-only customer_segments_marts.duckdb (env
+## CUSTOMER_SEGMENTS_MARTS_DUCKDB) that BI reads, so readers never block a build. A failed build
+## publishes nothing.
+AND_PUBLISH := $(BIN)/python -m customer_segments publish --after
+
+## build: set up the environment and build every model and seed on the demo data, with its data
+## tests; then publish the marts
 build: $(STAMP)
-	$(DBT) build $(PRODUCTION_EXCLUDES)
+	$(AND_PUBLISH) $(DBT) build $(PRODUCTION_EXCLUDES)
 
 ## daily: the scheduled job after new raw rows land - incremental build; data tests of the
 ## fact-sized models on the newest day of loads. The benchmark's daily run uses the same arguments
-## (DAILY_ARGS and DAILY_VARS in python/customer_segments/benchmark/run.py).
+## (DAILY_ARGS and DAILY_VARS in python/customer_segments/benchmark/run.py). Then publish the marts.
 daily: $(STAMP)
-	$(DBT) build $(PRODUCTION_EXCLUDES) --vars '{data_test_recent_days: 1}'
+	$(AND_PUBLISH) $(DBT) build $(PRODUCTION_EXCLUDES) --vars '{data_test_recent_days: 1}'
 
 ## test: everything that guards the project (lint, dbt build with all tests - unit tests and
 ## self-checks included -, lint of the incremental branches, pytest). test-build builds the demo
@@ -94,7 +102,7 @@ demo-data: $(STAMP)
 		--file-prefix raw_ --out seeds/raw
 
 clean:
-	rm -rf target dbt_packages logs customer_segments.duckdb*
+	rm -rf target dbt_packages logs customer_segments.duckdb* customer_segments_marts.duckdb
 
 ## bench: benchmark the full and daily dbt build against the raw-scan lower bound and a pandas
 ## peer at each of BENCH_SCALES customers, then the history-length row: the full build and daily

@@ -227,6 +227,43 @@ def _compare_builds(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@subcommand("publish", "publish the marts to their read-only DuckDB file (after a build: --after COMMAND)")
+def _publish(parser: argparse.ArgumentParser) -> Handler:
+    from .publish import BUILD_DUCKDB_ENV, PUBLISHED_DUCKDB_ENV
+
+    parser.add_argument("--database", type=Path, default=None,
+                        help=f"the build database (default: env {BUILD_DUCKDB_ENV}, else customer_segments.duckdb "
+                             "in the project folder, as profiles.yml)")
+    parser.add_argument("--to", type=Path, default=None,
+                        help=f"the published file (default: env {PUBLISHED_DUCKDB_ENV}, else "
+                             "<database stem>_marts.duckdb beside the database)")
+    parser.add_argument("--after", nargs=argparse.REMAINDER, metavar="COMMAND",
+                        help="run COMMAND (the rest of the line: the dbt build) under the build lock first, and "
+                             "publish only when it succeeds; make build and make daily run their dbt build so")
+
+    def run(args: argparse.Namespace) -> int:
+        from .publish import EXIT_BUSY, BuildBusy, PublishError, build_database, publish_locked, published_database, \
+            run_and_publish
+
+        database = (args.database or build_database()).resolve()
+        published = (args.to or published_database(database)).resolve()
+        try:
+            if args.after is not None:
+                if not args.after:
+                    parser.error("--after needs a command")
+                return run_and_publish(args.after, database, published)
+            print(f"customer-segments: {publish_locked(database, published).summary()}")
+            return 0
+        except BuildBusy as busy:
+            print(f"customer-segments: {busy}", file=sys.stderr)
+            return EXIT_BUSY
+        except (PublishError, OSError) as failed:
+            print(f"customer-segments: publishing failed, {published} unchanged: {failed}", file=sys.stderr)
+            return 1
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="customer-segments", description="Demo-data generator and tools for the customer_segments dbt project."
