@@ -85,12 +85,18 @@
 
 
 {#- The raw values of a row as one readable text, kept with every rejected row (labels are the
-    column names without prefix). -#}
+    column names without prefix). Personal columns (column meta pii in the sources YAML:
+    raw_pii_columns) are masked (mask_pii): the text reaches the rejected_rows mart. -#}
 {% macro row_as_text(columns, prefix='') -%}
+    {%- set pii = raw_pii_columns() -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
+        {%- set value = "cast(" ~ prefix ~ column ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- if column in pii -%}
+            {%- set value = mask_pii(value, pii[column]) -%}
+        {%- endif -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
-        {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
+        {%- do parts.append("coalesce(" ~ value ~ ", 'null')") -%}
         {%- if not loop.last -%}{%- do parts.append("'; '") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}

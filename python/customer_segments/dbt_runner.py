@@ -26,6 +26,23 @@ from .project import PROJECT_DIR  # the project a DbtProject builds unless told 
 #: dbt arguments that leave out the raw demo seeds: not needed when the raw data comes from files
 SKIP_DEMO_SEEDS = ("--exclude", "path:seeds/raw")
 
+#: the env var profiles.yml reads the salt of the hashed emails and phones from (docs/privacy.md);
+#: dbt scrubs the values of DBT_ENV_SECRET_* variables from its logs
+PII_SALT_ENV = "DBT_ENV_SECRET_PII_HASH_SALT"
+#: the salt of builds on generated data (tests, benchmark): the project refuses the demo salt on
+#: raw data other than the demo seeds, and generated data holds no real person
+GENERATED_DATA_SALT = "customer_segments_generated_data_salt"
+#: the vars that make a build read raw data other than the demo seeds
+OWN_RAW_DATA_VARS = ("raw_path", "raw_database", "raw_schema", "raw_schemas")
+
+
+def pii_salt_env(salt: str) -> dict[str, str]:
+    """The environment that hands ``salt`` to every engine of profiles.yml: DuckDB and Spark read
+    :data:`PII_SALT_ENV`; PostgreSQL a custom setting through libpq's PGOPTIONS (spaces and
+    backslashes escaped, as libpq splits the options on spaces)."""
+    escaped = salt.replace("\\", "\\\\").replace(" ", "\\ ")
+    return {PII_SALT_ENV: salt, "PGOPTIONS": f"-c customer_segments.pii_hash_salt={escaped}"}
+
 
 def raw_vars(raw_path: Path | None, raw_format: str = "parquet") -> dict[str, Any]:
     """The vars that make the project read ``<raw_path>/<table>.<raw_format>`` instead of the demo
@@ -57,6 +74,9 @@ class DbtProject:
     threads: int = 2
     #: the dbt project to run: this checkout, or another one (a git worktree of another commit)
     project_dir: Path = PROJECT_DIR
+    #: the salt of the hashed emails and phones; None: the caller's env PII_SALT_ENV, else
+    #: GENERATED_DATA_SALT for a build on other raw data than the demo seeds, else the demo salt
+    pii_hash_salt: str | None = None
 
     @property
     def duckdb_path(self) -> Path:
@@ -71,6 +91,10 @@ class DbtProject:
             DBT_THREADS=str(self.threads),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )
+        salt = self.pii_hash_salt or os.environ.get(PII_SALT_ENV) or (
+            GENERATED_DATA_SALT if any(self.vars.get(name) for name in OWN_RAW_DATA_VARS) else None)
+        if salt:
+            env.update(pii_salt_env(salt))
         return env
 
     def run(self, *args: str, extra_vars: dict[str, Any] | None = None,

@@ -4,7 +4,24 @@
     impossible values, unknown codes, future timestamps) and rows rejected on attribution
     (unknown customer, order, campaign or exchange rate) alike. Superseded versions are not
     rejects: they are counted in raw_row_reconciliation.
+    Personal values are masked in raw_values (row_as_text). The fingerprint of a row of a table
+    with personal columns is salted (salted_hash): unsalted, with every other value of the row
+    shown, it would let anyone try the masked values back (a phone's 7 hidden digits are 10^7
+    guesses); it still tells identical raw rows apart.
 -#}
+
+{%- set pii_tables = raw_pii_tables() -%}
+{%- set published_row_hash -%}
+    {%- if pii_tables -%}
+        case
+            when source_table in ('{{ pii_tables | join("', '") }}')
+                then {{ salted_hash('raw_row_hash') }}
+            else raw_row_hash
+        end
+    {%- else -%}
+        raw_row_hash
+    {%- endif -%}
+{%- endset %}
 
 {%- set staging_rejects = [
     ('base_crm__customers', 'crm.customers', 'customer_id'),
@@ -65,6 +82,7 @@ numbered as (
 
     select
         *,
+        {{ published_row_hash }} as published_row_hash,
         -- identical raw rows rejected twice stay two rows, told apart by their ordinal
         row_number() over (
             partition by source_table, raw_row_hash
@@ -78,7 +96,7 @@ final as (
 
     select
         cast({{ dbt.hash(dbt.concat([
-            'source_table', "'|'", 'raw_row_hash', "'|'",
+            'source_table', "'|'", 'published_row_hash', "'|'",
             'cast(duplicate_ordinal as ' ~ dbt.type_string() ~ ')'
         ])) }} as {{ dbt.type_string() }}) as rejected_row_id,
         cast(source_table as {{ dbt.type_string() }}) as source_table,
@@ -86,7 +104,7 @@ final as (
         cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
         cast(rejected_in as {{ dbt.type_string() }}) as rejected_in,
         cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
-        cast(raw_row_hash as {{ dbt.type_string() }}) as raw_row_hash,
+        cast(published_row_hash as {{ dbt.type_string() }}) as raw_row_hash,
         cast(raw_values as {{ dbt.type_string() }}) as raw_values
     from numbered
 

@@ -98,3 +98,32 @@ def fetch_postgres(server: PostgresServer, table: Relation) -> list[Row]:
         return list(cur.fetchall())
     finally:
         con.close()
+
+
+def execute(server: PostgresServer, sql: str) -> list[Row]:
+    """Run one statement as the superuser (autocommit); its rows, if it returns any."""
+    import psycopg2
+
+    con = psycopg2.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="customer_segments")
+    con.autocommit = True
+    try:
+        cur = con.cursor()
+        cur.execute(sql)
+        return list(cur.fetchall()) if cur.description else []
+    finally:
+        con.close()
+
+
+def selectable(server: PostgresServer, role: str, schemas: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """Per schema: (relations the role may select from, relations in all)."""
+    quoted = ", ".join(f"'{schema}'" for schema in schemas)
+    found = execute(server, f"""
+        select table_schema,
+            count(*) filter (where has_table_privilege('{role}',
+                quote_ident(table_schema) || '.' || quote_ident(table_name), 'select')),
+            count(*)
+        from information_schema.tables
+        where table_schema in ({quoted})
+        group by table_schema
+    """)
+    return {schema: (int(granted), int(total)) for schema, granted, total in found}
