@@ -68,18 +68,28 @@ typed as {{ not_materialized() }} (
 
 ),
 
+{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
+newest_load as (
+
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
-        *,
+        typed.*,
         case
-            when event_id is null then 'missing_event_id'
-            when event_type is null then 'missing_event_type'
-            when occurred_at is null then 'missing_occurred_at'
-            when customer_id is null and anonymous_id is null then 'missing_actor'
-            when occurred_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+            when typed.event_id is null then 'missing_event_id'
+            when typed.event_type is null then 'missing_event_type'
+            when {{ any_timestamp_unparsed(['occurred_at', 'loaded_at'], 'typed.') }} then 'invalid_timestamp'
+            when typed.occurred_at is null then 'missing_occurred_at'
+            when {{ is_before_earliest_valid_date('typed.occurred_at') }} then 'before_earliest_valid_date'
+            when typed.customer_id is null and typed.anonymous_id is null then 'missing_actor'
+            when typed.occurred_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }} then 'future_timestamp'
         end as reject_reason
     from typed
+    cross join newest_load
 
 ),
 
@@ -89,6 +99,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['event_id'],
     keep_order='loaded_at asc, raw_row_hash asc',
+    keep_value='loaded_at',
     table_name='app.events',
     held_versions=true
 ) }}

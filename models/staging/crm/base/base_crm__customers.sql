@@ -90,20 +90,31 @@ typed as (
 
 ),
 
+{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
+newest_load as (
+
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
-        *,
+        typed.*,
         case
-            when customer_id is null then 'missing_customer_id'
-            when updated_at is null then 'missing_updated_at'
-            when signup_at is null then 'missing_signup_at'
+            when typed.customer_id is null then 'missing_customer_id'
+            when {{ any_timestamp_unparsed(['updated_at', 'signup_at', 'loaded_at'], 'typed.') }}
+                then 'invalid_timestamp'
+            when typed.updated_at is null then 'missing_updated_at'
+            when typed.signup_at is null then 'missing_signup_at'
+            when {{ is_before_earliest_valid_date('typed.signup_at') }} then 'before_earliest_valid_date'
             when
-                signup_at > {{ loaded_at_or_extract('loaded_at') }}
-                or updated_at > {{ loaded_at_or_extract('loaded_at') }}
+                typed.signup_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
+                or typed.updated_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
                 then 'future_timestamp'
         end as reject_reason
     from typed
+    cross join newest_load
 
 ),
 
@@ -113,6 +124,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['customer_id'],
     keep_order='updated_at desc, raw_row_hash desc',
+    keep_value='updated_at',
     table_name='crm.customers',
     held_versions=true
 ) }}

@@ -44,18 +44,28 @@ typed as (
 
 ),
 
+{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
+newest_load as (
+
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
-        *,
+        typed.*,
         case
-            when campaign_id is null then 'missing_campaign_id'
-            when customer_id is null then 'missing_customer_id'
-            when variant is null then 'unknown_variant'
-            when assigned_at is null then 'missing_assigned_at'
-            when assigned_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+            when typed.campaign_id is null then 'missing_campaign_id'
+            when typed.customer_id is null then 'missing_customer_id'
+            when typed.variant is null then 'unknown_variant'
+            when {{ any_timestamp_unparsed(['assigned_at', 'loaded_at'], 'typed.') }} then 'invalid_timestamp'
+            when typed.assigned_at is null then 'missing_assigned_at'
+            when {{ is_before_earliest_valid_date('typed.assigned_at') }} then 'before_earliest_valid_date'
+            when typed.assigned_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }} then 'future_timestamp'
         end as reject_reason
     from typed
+    cross join newest_load
 
 ),
 
@@ -65,6 +75,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['campaign_id', 'customer_id'],
     keep_order='assigned_at asc, raw_row_hash asc',
+    keep_value='assigned_at',
     table_name='marketing.campaign_assignments'
 ) }}
 

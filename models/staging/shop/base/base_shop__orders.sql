@@ -71,25 +71,46 @@ typed as {{ not_materialized() }} (
 
 ),
 
+{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
+newest_load as (
+
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
-        *,
+        typed.*,
         case
-            when order_id is null then 'missing_order_id'
-            when customer_id is null then 'missing_customer_id'
-            when ordered_at is null then 'missing_ordered_at'
-            when order_status is null then 'unknown_status'
-            when currency_code is null then 'missing_currency'
-            when gross_amount is null then 'missing_gross_amount'
-            when gross_amount < 0 then 'negative_gross_amount'
-            when raw_discount_amount < 0 or raw_refunded_amount < 0 then 'negative_adjustment'
+            when typed.order_id is null then 'missing_order_id'
+            when typed.customer_id is null then 'missing_customer_id'
+            when {{ any_timestamp_unparsed(['ordered_at', 'updated_at', 'loaded_at'], 'typed.') }}
+                then 'invalid_timestamp'
+            when typed.ordered_at is null then 'missing_ordered_at'
+            when {{ is_before_earliest_valid_date('typed.ordered_at') }} then 'before_earliest_valid_date'
+            when typed.order_status is null then 'unknown_status'
+            when typed.currency_code is null then 'missing_currency'
             when
-                ordered_at > {{ loaded_at_or_extract('loaded_at') }}
-                or updated_at > {{ loaded_at_or_extract('loaded_at') }}
+                {{ raw_as_double('typed.raw__gross_amount') }} > {{ var('max_order_amount') }}
+                or {{ raw_as_double('typed.raw__discount_amount') }} > {{ var('max_order_amount') }}
+                or {{ raw_as_double('typed.raw__refunded_amount') }} > {{ var('max_order_amount') }}
+                then 'amount_above_maximum'
+            when
+                {{ is_unparsed('typed.raw__gross_amount', 'typed.gross_amount') }}
+                or {{ is_unparsed('typed.raw__discount_amount', 'typed.raw_discount_amount') }}
+                or {{ is_unparsed('typed.raw__refunded_amount', 'typed.raw_refunded_amount') }}
+                then 'invalid_number'
+            when typed.gross_amount is null then 'missing_gross_amount'
+            when typed.gross_amount < 0 then 'negative_gross_amount'
+            when typed.raw_discount_amount < 0 or typed.raw_refunded_amount < 0 then 'negative_adjustment'
+            when
+                typed.ordered_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
+                or typed.updated_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
                 then 'future_timestamp'
         end as reject_reason
     from typed
+    cross join newest_load
 
 ),
 
@@ -99,6 +120,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['order_id'],
     keep_order='coalesce(updated_at, ordered_at) desc, raw_row_hash desc',
+    keep_value='coalesce(updated_at, ordered_at)',
     table_name='shop.orders',
     held_versions=true
 ) }}
