@@ -82,22 +82,19 @@
 {#- True when a raw value was delivered (not empty) but its typed value did not parse: the row is
     quarantined as invalid_number / invalid_timestamp, not as missing. -#}
 {% macro is_unparsed(raw_column, typed_column) -%}
-    ({{ typed_column }} is null and {{ clean_text(raw_column) }} is not null)
+    ({{ typed_column }} is null and trim(cast({{ raw_column }} as {{ dbt.type_string() }})) <> '')
 {%- endmacro %}
 
 
 {#- True when any of the raw timestamp columns was delivered but did not parse. columns: the
     typed names; the raw ones are raw__<name> (raw_columns_carried), _loaded_at as loaded_at.
-    relation: prefix of every column ('typed.'), or none. -#}
-{% macro any_timestamp_unparsed(columns, relation='') -%}
-    (
+    One condition a line, for a call on a line of its own after `when`. -#}
+{% macro any_timestamp_unparsed(columns) -%}
+    {%- set conditions = [] -%}
     {%- for column in columns -%}
-        {{ is_unparsed(
-            relation ~ 'raw__' ~ ('_loaded_at' if column == 'loaded_at' else column), relation ~ column
-        ) }}
-        {{- ' or ' if not loop.last }}
+        {%- do conditions.append(is_unparsed('raw__' ~ ('_loaded_at' if column == 'loaded_at' else column), column)) -%}
     {%- endfor -%}
-    )
+    {{ conditions | join('\n                or ') }}
 {%- endmacro %}
 
 

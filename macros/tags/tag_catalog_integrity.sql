@@ -226,3 +226,15 @@ select * from final
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- The warnings' counterpart of raise_tag_catalog_problems: while dbt builds or tests, logs every
+    message as a dbt warning (the test itself only says how many rows it found). -#}
+{% macro warn_tag_catalog_problems(problems_sql) %}
+    {%- if execute and flags.WHICH in ['build', 'test', 'run-operation'] -%}
+        {%- set problems = run_query(problems_sql) -%}
+        {%- for message in problems.columns['message'].values() | sort -%}
+            {%- do exceptions.warn("Tag catalogue: " ~ message) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{% endmacro %}

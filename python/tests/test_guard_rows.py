@@ -184,6 +184,10 @@ def test_unknown_category_builds_the_tag_and_warns(bad_build: DbtProject) -> Non
     warning = results["assert_tag_codes_are_catalogued"]
     assert warning["status"] == "warn" and warning["failures"] == 1
     assert results["assert_tag_catalog_matches_rules"]["status"] == "pass"
+    # the warning names the tag and what to add
+    log = (bad_build.workdir / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert ("Tag catalogue: rule top_category emitted tag_code top_category_garden_tools for a value new "
+            "to tag_catalog") in log
     # the tag is built; the marts leave it out until its catalogue row is added
     assert rows(bad_build.duckdb_path, """
         select customer_key from main_intermediate.int_customer_tags_unioned

@@ -137,7 +137,8 @@ final as (
         {{ multiply_amount('gross_amount', 'exchange_rate') }} as gross_amount,
         {{ multiply_amount('discount_amount', 'exchange_rate') }} as discount_amount,
         {{ multiply_amount('refunded_amount', 'exchange_rate') }} as refunded_amount,
-        {{ multiply_amount('gross_amount - discount_amount - refunded_amount', 'exchange_rate') }} as net_amount,
+        {{ multiply_amount('gross_amount - discount_amount - refunded_amount', 'exchange_rate') }}
+            as net_amount,
 
         -- flags
         is_test_account,

@@ -27,6 +27,8 @@
     'occurred_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -68,9 +70,9 @@ typed as {{ not_materialized() }} (
 
 ),
 
-{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
 newest_load as (
 
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
     select max(loaded_at) as newest_loaded_at from typed
 
 ),
@@ -78,18 +80,19 @@ newest_load as (
 classified as {{ not_materialized() }} (
 
     select
-        typed.*,
+        *,
         case
-            when typed.event_id is null then 'missing_event_id'
-            when typed.event_type is null then 'missing_event_type'
-            when {{ any_timestamp_unparsed(['occurred_at', 'loaded_at'], 'typed.') }} then 'invalid_timestamp'
-            when typed.occurred_at is null then 'missing_occurred_at'
-            when {{ is_before_earliest_valid_date('typed.occurred_at') }} then 'before_earliest_valid_date'
-            when typed.customer_id is null and typed.anonymous_id is null then 'missing_actor'
-            when typed.occurred_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }} then 'future_timestamp'
+            when event_id is null then 'missing_event_id'
+            when event_type is null then 'missing_event_type'
+            when
+                {{ any_timestamp_unparsed(['occurred_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
+            when occurred_at is null then 'missing_occurred_at'
+            when {{ is_before_earliest_valid_date('occurred_at') }} then 'before_earliest_valid_date'
+            when customer_id is null and anonymous_id is null then 'missing_actor'
+            when occurred_at > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
-    cross join newest_load
 
 ),
 

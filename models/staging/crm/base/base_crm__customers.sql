@@ -38,6 +38,8 @@
     'updated_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -90,9 +92,9 @@ typed as (
 
 ),
 
-{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
 newest_load as (
 
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
     select max(loaded_at) as newest_loaded_at from typed
 
 ),
@@ -100,21 +102,18 @@ newest_load as (
 classified as {{ not_materialized() }} (
 
     select
-        typed.*,
+        *,
         case
-            when typed.customer_id is null then 'missing_customer_id'
-            when {{ any_timestamp_unparsed(['updated_at', 'signup_at', 'loaded_at'], 'typed.') }}
-                then 'invalid_timestamp'
-            when typed.updated_at is null then 'missing_updated_at'
-            when typed.signup_at is null then 'missing_signup_at'
-            when {{ is_before_earliest_valid_date('typed.signup_at') }} then 'before_earliest_valid_date'
+            when customer_id is null then 'missing_customer_id'
             when
-                typed.signup_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
-                or typed.updated_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
-                then 'future_timestamp'
+                {{ any_timestamp_unparsed(['updated_at', 'signup_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
+            when updated_at is null then 'missing_updated_at'
+            when signup_at is null then 'missing_signup_at'
+            when {{ is_before_earliest_valid_date('signup_at') }} then 'before_earliest_valid_date'
+            when greatest(signup_at, updated_at) > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
-    cross join newest_load
 
 ),
 

@@ -11,6 +11,8 @@
     'responded_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -42,9 +44,9 @@ typed as (
 
 ),
 
-{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
 newest_load as (
 
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
     select max(loaded_at) as newest_loaded_at from typed
 
 ),
@@ -52,20 +54,21 @@ newest_load as (
 classified as {{ not_materialized() }} (
 
     select
-        typed.*,
+        *,
         case
-            when typed.response_id is null then 'missing_response_id'
-            when typed.customer_id is null then 'missing_customer_id'
-            when {{ any_timestamp_unparsed(['responded_at', 'loaded_at'], 'typed.') }} then 'invalid_timestamp'
-            when typed.responded_at is null then 'missing_responded_at'
-            when {{ is_before_earliest_valid_date('typed.responded_at') }} then 'before_earliest_valid_date'
-            when {{ is_unparsed('typed.raw__score', 'typed.score') }} then 'invalid_number'
-            when typed.score is null then 'missing_score'
-            when typed.score < 0 or typed.score > 10 then 'score_out_of_range'
-            when typed.responded_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }} then 'future_timestamp'
+            when response_id is null then 'missing_response_id'
+            when customer_id is null then 'missing_customer_id'
+            when
+                {{ any_timestamp_unparsed(['responded_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
+            when responded_at is null then 'missing_responded_at'
+            when {{ is_before_earliest_valid_date('responded_at') }} then 'before_earliest_valid_date'
+            when {{ is_unparsed('raw__score', 'score') }} then 'invalid_number'
+            when score is null then 'missing_score'
+            when score < 0 or score > 10 then 'score_out_of_range'
+            when responded_at > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
-    cross join newest_load
 
 ),
 

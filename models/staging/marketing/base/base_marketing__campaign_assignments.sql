@@ -13,6 +13,8 @@
     'assigned_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -44,9 +46,9 @@ typed as (
 
 ),
 
-{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
 newest_load as (
 
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
     select max(loaded_at) as newest_loaded_at from typed
 
 ),
@@ -54,18 +56,19 @@ newest_load as (
 classified as {{ not_materialized() }} (
 
     select
-        typed.*,
+        *,
         case
-            when typed.campaign_id is null then 'missing_campaign_id'
-            when typed.customer_id is null then 'missing_customer_id'
-            when typed.variant is null then 'unknown_variant'
-            when {{ any_timestamp_unparsed(['assigned_at', 'loaded_at'], 'typed.') }} then 'invalid_timestamp'
-            when typed.assigned_at is null then 'missing_assigned_at'
-            when {{ is_before_earliest_valid_date('typed.assigned_at') }} then 'before_earliest_valid_date'
-            when typed.assigned_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }} then 'future_timestamp'
+            when campaign_id is null then 'missing_campaign_id'
+            when customer_id is null then 'missing_customer_id'
+            when variant is null then 'unknown_variant'
+            when
+                {{ any_timestamp_unparsed(['assigned_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
+            when assigned_at is null then 'missing_assigned_at'
+            when {{ is_before_earliest_valid_date('assigned_at') }} then 'before_earliest_valid_date'
+            when assigned_at > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
-    cross join newest_load
 
 ),
 

@@ -54,7 +54,9 @@ classified as {{ not_materialized() }} (
         *,
         case
             when campaign_id is null then 'missing_campaign_id'
-            when {{ any_timestamp_unparsed(['starts_at', 'ends_at', 'loaded_at']) }} then 'invalid_timestamp'
+            when
+                {{ any_timestamp_unparsed(['starts_at', 'ends_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when starts_at is null then 'missing_starts_at'
             when {{ is_before_earliest_valid_date('starts_at') }} then 'before_earliest_valid_date'
             when ends_at < starts_at then 'ends_before_start'

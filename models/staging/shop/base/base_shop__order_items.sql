@@ -61,7 +61,9 @@ classified as {{ not_materialized() }} (
             when order_item_id is null then 'missing_order_item_id'
             when order_id is null then 'missing_order_id'
             when product_id is null then 'missing_product_id'
-            when {{ any_timestamp_unparsed(['loaded_at']) }} then 'invalid_timestamp'
+            when
+                {{ any_timestamp_unparsed(['loaded_at']) }}
+                then 'invalid_timestamp'
             -- before quantity x unit_price is computed in decimals (stg_shop__order_items)
             when
                 {{ raw_as_double('raw__quantity') }} * {{ raw_as_double('raw__unit_price') }}

@@ -28,6 +28,8 @@
     'updated_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -71,9 +73,9 @@ typed as {{ not_materialized() }} (
 
 ),
 
-{#- the newest load of the rows classified: the time a row without _loaded_at was known by -#}
 newest_load as (
 
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
     select max(loaded_at) as newest_loaded_at from typed
 
 ),
@@ -81,36 +83,34 @@ newest_load as (
 classified as {{ not_materialized() }} (
 
     select
-        typed.*,
+        *,
         case
-            when typed.order_id is null then 'missing_order_id'
-            when typed.customer_id is null then 'missing_customer_id'
-            when {{ any_timestamp_unparsed(['ordered_at', 'updated_at', 'loaded_at'], 'typed.') }}
-                then 'invalid_timestamp'
-            when typed.ordered_at is null then 'missing_ordered_at'
-            when {{ is_before_earliest_valid_date('typed.ordered_at') }} then 'before_earliest_valid_date'
-            when typed.order_status is null then 'unknown_status'
-            when typed.currency_code is null then 'missing_currency'
+            when order_id is null then 'missing_order_id'
+            when customer_id is null then 'missing_customer_id'
             when
-                {{ raw_as_double('typed.raw__gross_amount') }} > {{ var('max_order_amount') }}
-                or {{ raw_as_double('typed.raw__discount_amount') }} > {{ var('max_order_amount') }}
-                or {{ raw_as_double('typed.raw__refunded_amount') }} > {{ var('max_order_amount') }}
+                {{ any_timestamp_unparsed(['ordered_at', 'updated_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
+            when ordered_at is null then 'missing_ordered_at'
+            when {{ is_before_earliest_valid_date('ordered_at') }} then 'before_earliest_valid_date'
+            when order_status is null then 'unknown_status'
+            when currency_code is null then 'missing_currency'
+            when
+                {{ raw_as_double('raw__gross_amount') }} > {{ var('max_order_amount') }}
+                or {{ raw_as_double('raw__discount_amount') }} > {{ var('max_order_amount') }}
+                or {{ raw_as_double('raw__refunded_amount') }} > {{ var('max_order_amount') }}
                 then 'amount_above_maximum'
             when
-                {{ is_unparsed('typed.raw__gross_amount', 'typed.gross_amount') }}
-                or {{ is_unparsed('typed.raw__discount_amount', 'typed.raw_discount_amount') }}
-                or {{ is_unparsed('typed.raw__refunded_amount', 'typed.raw_refunded_amount') }}
+                {{ is_unparsed('raw__gross_amount', 'gross_amount') }}
+                or {{ is_unparsed('raw__discount_amount', 'raw_discount_amount') }}
+                or {{ is_unparsed('raw__refunded_amount', 'raw_refunded_amount') }}
                 then 'invalid_number'
-            when typed.gross_amount is null then 'missing_gross_amount'
-            when typed.gross_amount < 0 then 'negative_gross_amount'
-            when typed.raw_discount_amount < 0 or typed.raw_refunded_amount < 0 then 'negative_adjustment'
-            when
-                typed.ordered_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
-                or typed.updated_at > {{ loaded_at_or_extract('typed.loaded_at', 'newest_load.newest_loaded_at') }}
-                then 'future_timestamp'
+            when gross_amount is null then 'missing_gross_amount'
+            when gross_amount < 0 then 'negative_gross_amount'
+            when raw_discount_amount < 0 or raw_refunded_amount < 0 then 'negative_adjustment'
+            -- ordered_at is not null here; greatest() skips a null updated_at
+            when greatest(ordered_at, updated_at) > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
-    cross join newest_load
 
 ),
 
