@@ -186,7 +186,7 @@ final as (
     false without keep_value. For row_status_ctes' ranked CTE. -#}
 {% macro version_conflict(columns, key_columns, keep_value) -%}
     {%- if keep_value -%}
-        {%- set content = row_fingerprint(columns | reject('equalto', 'loaded_at') | list) -%}
+        {%- set content = content_fingerprint(columns | reject('equalto', 'loaded_at') | list) -%}
         coalesce(
             reject_reason is null
             and min({{ content }}) over (
