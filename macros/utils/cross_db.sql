@@ -58,7 +58,8 @@
 {#- A value as a UTC timestamp (naive), null when it does not parse. A text timestamp with a UTC
     offset ('2025-01-01T10:00+08:00') is converted to UTC (02:00); a plain cast to timestamp
     drops the offset on DuckDB and Postgres (8 hours off). Text without an offset is UTC. Spark
-    parses the offset itself (its session time zone is UTC: profiles.yml). -#}
+    parses the offset itself (its session time zone is UTC: profiles.yml) once the time has its
+    seconds. -#}
 {% macro safe_cast_timestamp(expression) -%}
     {{ return(adapter.dispatch('safe_cast_timestamp', 'customer_segments')(expression)) }}
 {%- endmacro %}
@@ -78,6 +79,17 @@
             then timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz))
         else try_cast({{ expression }} as timestamp)
     end
+{%- endmacro %}
+
+{#- Spark reads an offset only after the seconds ('10:00:00+08:00'); '10:00+08:00' would be null. -#}
+{% macro spark__safe_cast_timestamp(expression) -%}
+    try_cast(
+        regexp_replace(
+            cast({{ expression }} as string),
+            '^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2})([Zz+-])',
+            '$1:00$2'
+        ) as timestamp
+    )
 {%- endmacro %}
 
 {% macro postgres__safe_cast_timestamp(expression) -%}
