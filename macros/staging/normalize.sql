@@ -74,3 +74,44 @@
         ) then lower({{ clean_text(column) }})
     end
 {%- endmacro %}
+
+
+{#- Plausibility rules and reasons of the staging base models (docs/staging.md, "Plausibility
+    rules"). Each is a condition for the classified CTE's case expression. -#}
+
+{#- True when a raw value was delivered (not empty) but its typed value did not parse: the row is
+    quarantined as invalid_number / invalid_timestamp, not as missing. -#}
+{% macro is_unparsed(raw_column, typed_column) -%}
+    ({{ typed_column }} is null and trim(cast({{ raw_column }} as {{ dbt.type_string() }})) <> '')
+{%- endmacro %}
+
+
+{#- True when any of the raw timestamp columns was delivered but did not parse. columns: the
+    typed names; the raw ones are raw__<name> (raw_columns_carried), _loaded_at as loaded_at.
+    One condition a line, for a call on a line of its own after `when`. -#}
+{% macro any_timestamp_unparsed(columns) -%}
+    {%- set conditions = [] -%}
+    {%- for column in columns -%}
+        {%- do conditions.append(is_unparsed('raw__' ~ ('_loaded_at' if column == 'loaded_at' else column), column)) -%}
+    {%- endfor -%}
+    {{ conditions | join('\n                or ') }}
+{%- endmacro %}
+
+
+{#- True when a timestamp is earlier than var earliest_valid_date (a typo such as 2005 for 2025);
+    false when the var is null. -#}
+{% macro is_before_earliest_valid_date(column) -%}
+    {%- set earliest = var('earliest_valid_date', none) -%}
+    {%- if earliest -%}
+        {{ column }} < cast('{{ earliest }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        false
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A raw amount (or product of raw values) as a 64-bit float, for the maximum checks: it is
+    compared before any decimal arithmetic, so a value too large for it never reaches one. -#}
+{% macro raw_as_double(raw_column) -%}
+    {{ safe_cast(raw_column, type_double()) }}
+{%- endmacro %}

@@ -59,8 +59,13 @@
     holds them, and those with a raw_row_hash (every row of a repeated key, and rejected rows) are
     ranked with the new rows as they are. Their raw_row_hash and raw_values are the ones a full
     build computes, and every other row of those keys is in the classified CTE.
+    keep_value: the value keep_order sorts the versions by (without the raw_row_hash tie-break);
+    has_version_conflict is true on the valid rows of a key that share their keep_value with a
+    row of other content (the typed columns but loaded_at): the kept one was chosen by hash.
 -#}
-{% macro row_status_ctes(classified, columns, key_columns, keep_order, table_name, held_versions=false) -%}
+{% macro row_status_ctes(
+    classified, columns, key_columns, keep_order, table_name, held_versions=false, keep_value=none
+) -%}
 {%- set held = 'held' if held_versions and is_incremental() else none -%}
 repeated_keys as (
 
@@ -131,7 +136,8 @@ ranked as (
         row_number() over (
             partition by {{ key_columns | join(', ') }}, reject_reason
             order by {{ keep_order }}
-        ) as version_rank
+        ) as version_rank,
+        {{ version_conflict(columns, key_columns, keep_value) }} as has_version_conflict
     from fingerprinted
 
 ),
@@ -145,7 +151,8 @@ single_versions as (
         cast(null as {{ dbt.type_string() }}) as raw_row_hash,
         cast(null as {{ dbt.type_string() }}) as raw_values,
         reject_reason,
-        cast(1 as {{ dbt.type_bigint() }}) as version_rank
+        cast(1 as {{ dbt.type_bigint() }}) as version_rank,
+        false as has_version_conflict
     from flagged
     where not needs_ranking
 
@@ -171,4 +178,26 @@ final as (
     from versioned
 
 )
+{%- endmacro %}
+
+
+{#- True on a valid row whose key has another valid row with the same keep_value and other
+    content (the typed columns but loaded_at: a redelivery of the same content is no conflict);
+    false without keep_value. For row_status_ctes' ranked CTE. -#}
+{% macro version_conflict(columns, key_columns, keep_value) -%}
+    {%- if keep_value -%}
+        {%- set content = content_fingerprint(columns | reject('equalto', 'loaded_at') | list) -%}
+        coalesce(
+            reject_reason is null
+            and min({{ content }}) over (
+                partition by {{ key_columns | join(', ') }}, reject_reason, {{ keep_value }}
+            )
+            <> max({{ content }}) over (
+                partition by {{ key_columns | join(', ') }}, reject_reason, {{ keep_value }}
+            ),
+            false
+        )
+    {%- else -%}
+        false
+    {%- endif -%}
 {%- endmacro %}

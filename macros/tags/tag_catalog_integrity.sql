@@ -48,7 +48,12 @@
     - catalog_tag_without_rule: an active catalogue row names a rule that no rule model and no
       row of tag_attribute_rules defines;
     - rule_without_catalog_row: a rule (model or attribute rule) that no catalogue row names;
-    - tag_code_not_in_catalog: a rule emitted a tag_code that no catalogue row of that rule has.
+    - tag_code_not_in_catalog: a rule emitted a tag_code that no catalogue row of that rule has;
+    - uncatalogued_tag_code: a family rule (one whose catalogue codes are not its own name, such
+      as top_category_<category> or an attribute rule with a tag_code_prefix) emitted a code for a
+      value its catalogue rows do not have yet and no other rule's row has (a new product
+      category): the data grew, the rule is right. Only a warning (tag_catalog_warnings): the
+      tag is built and left out of the marts until someone adds its catalogue row.
     catalog: relation or CTE with tag_code, rule, is_active. rule_models: the rules of the rule
     models (tag_rule_model_rules()). attribute_rules: relation or CTE with column rule (the seed
     tag_attribute_rules). emitted: relation or CTE with tag_rule, tag_code (the rows the rules
@@ -133,22 +138,46 @@ rules_without_catalog_row as (
 
 ),
 
+family_rules as (
+
+    select distinct tag_rule
+    from catalog_rows
+    where tag_code <> tag_rule
+
+),
+
 codes_not_in_catalog as (
 
     select
-        'tag_code_not_in_catalog' as problem,
+        case
+            when family_rules.tag_rule is not null and any_rule_rows.tag_code is null
+                then 'uncatalogued_tag_code'
+            else 'tag_code_not_in_catalog'
+        end as problem,
         emitted_codes.tag_rule,
         emitted_codes.tag_code,
-        {{ dbt.concat([
-            "'rule '", "emitted_codes.tag_rule", "' emitted tag_code '", "emitted_codes.tag_code",
-            "', which has no tag_catalog row with rule = '", "emitted_codes.tag_rule",
-            "': add the row (name it) or change the rule'",
-        ]) }} as message
+        case
+            when family_rules.tag_rule is not null and any_rule_rows.tag_code is null
+                then {{ dbt.concat([
+                    "'rule '", "emitted_codes.tag_rule", "' emitted tag_code '", "emitted_codes.tag_code",
+                    "' for a value new to tag_catalog: the tag is built but left out of the marts until'",
+                    "' you add its row (rule = '", "emitted_codes.tag_rule", "', with its names)'",
+                ]) }}
+            else {{ dbt.concat([
+                "'rule '", "emitted_codes.tag_rule", "' emitted tag_code '", "emitted_codes.tag_code",
+                "', which has no tag_catalog row with rule = '", "emitted_codes.tag_rule",
+                "': add the row (name it) or change the rule'",
+            ]) }}
+        end as message
     from emitted_codes
     left join catalog_rows
         on
             emitted_codes.tag_rule = catalog_rows.tag_rule
             and emitted_codes.tag_code = catalog_rows.tag_code
+    left join family_rules
+        on emitted_codes.tag_rule = family_rules.tag_rule
+    left join (select distinct tag_code from catalog_rows) as any_rule_rows
+        on emitted_codes.tag_code = any_rule_rows.tag_code
     where catalog_rows.tag_code is null
 
 ),
@@ -168,6 +197,17 @@ select * from final
 {% endmacro %}
 
 
+{#- The problems of tag_catalog_problems that stop the build (every one but the warnings), and
+    the warnings (uncatalogued_tag_code: a family rule's code for a new value), each as a select. -#}
+{% macro tag_catalog_errors(problems_sql) -%}
+    select * from ({{ problems_sql }}) as problems where problem <> 'uncatalogued_tag_code'
+{%- endmacro %}
+
+{% macro tag_catalog_warnings(problems_sql) -%}
+    select * from ({{ problems_sql }}) as problems where problem = 'uncatalogued_tag_code'
+{%- endmacro %}
+
+
 {#- Runs the problems query while dbt builds or tests (or in run-operation) and stops with
     every message, so the failure says what is wrong instead of a row count. Does nothing while
     parsing, compiling or linting (the relations may not exist then). -#}
@@ -184,5 +224,17 @@ select * from final
                 ~ messages | sort | join("\n  - ")
             ) }}
         {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- The warnings' counterpart of raise_tag_catalog_problems: while dbt builds or tests, logs every
+    message as a dbt warning (the test itself only says how many rows it found). -#}
+{% macro warn_tag_catalog_problems(problems_sql) %}
+    {%- if execute and flags.WHICH in ['build', 'test', 'run-operation'] -%}
+        {%- set problems = run_query(problems_sql) -%}
+        {%- for message in problems.columns['message'].values() | sort -%}
+            {%- do exceptions.warn("Tag catalogue: " ~ message) -%}
+        {%- endfor -%}
     {%- endif -%}
 {% endmacro %}

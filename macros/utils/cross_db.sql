@@ -29,8 +29,12 @@
 {%- endmacro %}
 
 
-{#- A cast that yields null instead of failing, so bad values can be quarantined. -#}
+{#- A cast that yields null instead of failing, so bad values can be quarantined. A cast to
+    dbt.type_timestamp() keeps a text timestamp's UTC offset (safe_cast_timestamp). -#}
 {% macro safe_cast(expression, data_type) -%}
+    {%- if data_type == dbt.type_timestamp() -%}
+        {{ return(adapter.dispatch('safe_cast_timestamp', 'customer_segments')(expression)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('safe_cast', 'customer_segments')(expression, data_type)) }}
 {%- endmacro %}
 
@@ -41,6 +45,60 @@
 {% macro postgres__safe_cast(expression, data_type) -%}
     {#- postgres has no try_cast: values that cannot cast make the build fail loudly -#}
     cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+
+{#- The pattern of a text timestamp that ends in a UTC offset: a time (hh:mm, seconds and
+    fraction optional), then Z, +hh, +hhmm or +hh:mm (or -). A date alone does not match. -#}
+{% macro timestamp_offset_pattern() -%}
+    [0-9]:[0-9][0-9](:[0-9][0-9]([.][0-9]*)?)? ?(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$
+{%- endmacro %}
+
+
+{#- A value as a UTC timestamp (naive), null when it does not parse. A text timestamp with a UTC
+    offset ('2025-01-01T10:00+08:00') is converted to UTC (02:00); a plain cast to timestamp
+    drops the offset on DuckDB and Postgres (8 hours off). Text without an offset is UTC. Spark
+    parses the offset itself (its session time zone is UTC: profiles.yml) once the time has its
+    seconds. -#}
+{% macro safe_cast_timestamp(expression) -%}
+    {{ return(adapter.dispatch('safe_cast_timestamp', 'customer_segments')(expression)) }}
+{%- endmacro %}
+
+{% macro default__safe_cast_timestamp(expression) -%}
+    try_cast({{ expression }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- typeof() is folded when the query is planned: a timestamp column (Parquet, a warehouse table)
+    is cast as before, so a filter on it is still pushed into the Parquet scan (changed_version_ctes
+    reads only the row groups loaded since the watermark); only text is matched against the pattern. -#}
+{% macro duckdb__safe_cast_timestamp(expression) -%}
+    case
+        when
+            typeof({{ expression }}) = 'VARCHAR'
+            and regexp_matches(cast({{ expression }} as varchar), '{{ timestamp_offset_pattern() }}')
+            then timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz))
+        else try_cast({{ expression }} as timestamp)
+    end
+{%- endmacro %}
+
+{#- Spark reads an offset only after the seconds ('10:00:00+08:00'); '10:00+08:00' would be null. -#}
+{% macro spark__safe_cast_timestamp(expression) -%}
+    try_cast(
+        regexp_replace(
+            cast({{ expression }} as string),
+            '^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2})([Zz+-])',
+            '$1:00$2'
+        ) as timestamp
+    )
+{%- endmacro %}
+
+{% macro postgres__safe_cast_timestamp(expression) -%}
+    {#- no try_cast: values that cannot cast make the build fail loudly -#}
+    case
+        when cast({{ expression }} as text) ~ '{{ timestamp_offset_pattern() }}'
+            then cast(cast({{ expression }} as text) as timestamptz) at time zone 'UTC'
+        else cast({{ expression }} as timestamp)
+    end
 {%- endmacro %}
 
 
@@ -84,6 +142,22 @@
 {%- endmacro %}
 
 
+{#- A fingerprint of typed values that is only compared with others in the same query (equal
+    values, equal fingerprint): row_fingerprint, or DuckDB's 64-bit hash(), which skips building
+    the text (version_conflict: ~0.1-0.2 s less of 1 s for 50 k customers' orders). -#}
+{% macro content_fingerprint(columns) -%}
+    {{ return(adapter.dispatch('content_fingerprint', 'customer_segments')(columns)) }}
+{%- endmacro %}
+
+{% macro default__content_fingerprint(columns) -%}
+    {{ row_fingerprint(columns) }}
+{%- endmacro %}
+
+{% macro duckdb__content_fingerprint(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+
 {#- The raw values of a row as one readable text, kept with every rejected row (labels are the
     column names without prefix). Personal columns (column meta pii in the sources YAML:
     raw_pii_columns) are masked (mask_pii): the text reaches the rejected_rows mart. -#}
@@ -103,13 +177,22 @@
 {%- endmacro %}
 
 
-{#- The moment a raw row was known to exist: its _loaded_at, else var raw_extracted_at.
-    A timestamp later than this is from the future and its row is quarantined. -#}
-{% macro loaded_at_or_extract(column) -%}
+{#- The moment a raw row was known to exist: its _loaded_at, else var raw_extracted_at, else
+    newest_loaded_at (the newest _loaded_at of the rows being classified: a row without a load
+    time is no later than the newest load). A timestamp later than this is from the future and
+    its row is quarantined. -#}
+{% macro loaded_at_or_extract(column, newest_loaded_at=none) -%}
+    {%- set fallbacks = [column] -%}
     {%- if var('raw_extracted_at', none) -%}
-        coalesce({{ column }}, cast('{{ var("raw_extracted_at") }}' as {{ dbt.type_timestamp() }}))
-    {%- else -%}
+        {%- do fallbacks.append("cast('" ~ var('raw_extracted_at') ~ "' as " ~ dbt.type_timestamp() ~ ")") -%}
+    {%- endif -%}
+    {%- if newest_loaded_at -%}
+        {%- do fallbacks.append(newest_loaded_at) -%}
+    {%- endif -%}
+    {%- if fallbacks | length == 1 -%}
         {{ column }}
+    {%- else -%}
+        coalesce({{ fallbacks | join(', ') }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -117,6 +200,15 @@
 {#- The exact type of every money amount (18 digits, 2 decimals) on every engine. -#}
 {% macro amount_type() -%}
     decimal(18, 2)
+{%- endmacro %}
+
+
+{#- An amount times a factor (an exchange rate, decimal(18, 8)) as an amount. The amount is
+    widened to 19 digits first: DuckDB keeps decimal(18, 2) x decimal(18, 8) in 18 digits
+    (decimal(18, 10)), which overflows from a product of 10^8 (an order of 100,000,000); with 19
+    it computes in 128 bits, and Spark keeps the exact scale (19 + 18 + 1 = 38 digits). -#}
+{% macro multiply_amount(amount, factor) -%}
+    cast(cast({{ amount }} as decimal(19, 2)) * {{ factor }} as {{ amount_type() }})
 {%- endmacro %}
 
 

@@ -1,8 +1,8 @@
 {#-
     tag_catalog_problems must report exactly the expected problems on fixtures: an active
     catalogue row without a rule (an inactive one is fine), a rule model and an attribute rule
-    without a catalogue row, a code emitted outside the catalogue, a code emitted by the wrong
-    rule, and nothing for a family rule whose codes are all catalogued nor for an attribute rule
+    without a catalogue row, a family rule's code for a value new to the catalogue (a warning), a
+    code emitted by the wrong rule, and nothing for a family rule whose codes are all catalogued nor for an attribute rule
     with its row. Returns one row per problem missed, reported wrongly or reported with a
     different message.
 -#}
@@ -90,9 +90,10 @@ expected as (
             || 'with rule = gender for each tag it emits, or delete the rule'
         ),
         (
-            'tag_code_not_in_catalog', 'top_category',
-            'rule top_category emitted tag_code top_category_pets, which has no tag_catalog row with '
-            || 'rule = top_category: add the row (name it) or change the rule'
+            'uncatalogued_tag_code', 'top_category',
+            'rule top_category emitted tag_code top_category_pets for a value new to tag_catalog: the '
+            || 'tag is built but left out of the marts until you add its row (rule = top_category, '
+            || 'with its names)'
         ),
         (
             'tag_code_not_in_catalog', 'weekend_shopper',

@@ -114,8 +114,8 @@ final as (
 
         -- numerics
         order_items.quantity,
-        cast(order_items.unit_price * orders.exchange_rate as {{ amount_type() }}) as unit_price,
-        cast(order_items.line_amount * orders.exchange_rate as {{ amount_type() }}) as line_amount,
+        {{ multiply_amount('order_items.unit_price', 'orders.exchange_rate') }} as unit_price,
+        {{ multiply_amount('order_items.line_amount', 'orders.exchange_rate') }} as line_amount,
 
         -- order context
         orders.order_status,

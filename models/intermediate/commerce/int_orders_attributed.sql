@@ -134,12 +134,11 @@ final as (
         exchange_rate,
 
         -- numerics (reporting currency)
-        cast(gross_amount * exchange_rate as {{ amount_type() }}) as gross_amount,
-        cast(discount_amount * exchange_rate as {{ amount_type() }}) as discount_amount,
-        cast(refunded_amount * exchange_rate as {{ amount_type() }}) as refunded_amount,
-        cast(
-            (gross_amount - discount_amount - refunded_amount) * exchange_rate as {{ amount_type() }}
-        ) as net_amount,
+        {{ multiply_amount('gross_amount', 'exchange_rate') }} as gross_amount,
+        {{ multiply_amount('discount_amount', 'exchange_rate') }} as discount_amount,
+        {{ multiply_amount('refunded_amount', 'exchange_rate') }} as refunded_amount,
+        {{ multiply_amount('gross_amount - discount_amount - refunded_amount', 'exchange_rate') }}
+            as net_amount,
 
         -- flags
         is_test_account,

@@ -5,6 +5,8 @@
     (base_<source>__<table>_as_delivered: every raw row, nothing filtered), clean_rows from the
     last clean model of the table, rejected_rows from rejected_rows, superseded_rows (older versions and
     redeliveries) from the staging base model. A data test demands is_reconciled.
+    conflicting_keys counts the clean rows kept over a conflicting version (has_version_conflict:
+    another version with the same keep value and other content; the kept one was chosen by hash).
 -#}
 
 {%- set tables = [
@@ -44,7 +46,11 @@ rejected as (
             (
                 select count(*) from {{ ref(base_model) }}
                 where row_status = 'superseded'
-            ) as superseded_rows
+            ) as superseded_rows,
+            (
+                select count(*) from {{ ref(base_model) }}
+                where row_status = 'clean' and has_version_conflict
+            ) as conflicting_keys
 
     ),
 
@@ -66,6 +72,7 @@ final as (
         cast(counted.clean_rows as {{ dbt.type_bigint() }}) as clean_rows,
         cast(coalesce(rejected.rejected_rows, 0) as {{ dbt.type_bigint() }}) as rejected_rows,
         cast(counted.superseded_rows as {{ dbt.type_bigint() }}) as superseded_rows,
+        cast(counted.conflicting_keys as {{ dbt.type_bigint() }}) as conflicting_keys,
         counted.raw_rows
         = counted.clean_rows + coalesce(rejected.rejected_rows, 0) + counted.superseded_rows
             as is_reconciled

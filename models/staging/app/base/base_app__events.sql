@@ -27,6 +27,8 @@
     'occurred_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -68,6 +70,13 @@ typed as {{ not_materialized() }} (
 
 ),
 
+newest_load as (
+
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
@@ -75,9 +84,13 @@ classified as {{ not_materialized() }} (
         case
             when event_id is null then 'missing_event_id'
             when event_type is null then 'missing_event_type'
+            when
+                {{ any_timestamp_unparsed(['occurred_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when occurred_at is null then 'missing_occurred_at'
+            when {{ is_before_earliest_valid_date('occurred_at') }} then 'before_earliest_valid_date'
             when customer_id is null and anonymous_id is null then 'missing_actor'
-            when occurred_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+            when occurred_at > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
 
@@ -89,6 +102,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['event_id'],
     keep_order='loaded_at asc, raw_row_hash asc',
+    keep_value='loaded_at',
     table_name='app.events',
     held_versions=true
 ) }}

@@ -38,6 +38,8 @@
     'updated_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -90,18 +92,26 @@ typed as (
 
 ),
 
+newest_load as (
+
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
         *,
         case
             when customer_id is null then 'missing_customer_id'
+            when
+                {{ any_timestamp_unparsed(['updated_at', 'signup_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when updated_at is null then 'missing_updated_at'
             when signup_at is null then 'missing_signup_at'
-            when
-                signup_at > {{ loaded_at_or_extract('loaded_at') }}
-                or updated_at > {{ loaded_at_or_extract('loaded_at') }}
-                then 'future_timestamp'
+            when {{ is_before_earliest_valid_date('signup_at') }} then 'before_earliest_valid_date'
+            when greatest(signup_at, updated_at) > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
 
@@ -113,6 +123,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['customer_id'],
     keep_order='updated_at desc, raw_row_hash desc',
+    keep_value='updated_at',
     table_name='crm.customers',
     held_versions=true
 ) }}

@@ -11,6 +11,8 @@
     'responded_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -42,6 +44,13 @@ typed as (
 
 ),
 
+newest_load as (
+
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
@@ -49,10 +58,15 @@ classified as {{ not_materialized() }} (
         case
             when response_id is null then 'missing_response_id'
             when customer_id is null then 'missing_customer_id'
+            when
+                {{ any_timestamp_unparsed(['responded_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when responded_at is null then 'missing_responded_at'
+            when {{ is_before_earliest_valid_date('responded_at') }} then 'before_earliest_valid_date'
+            when {{ is_unparsed('raw__score', 'score') }} then 'invalid_number'
             when score is null then 'missing_score'
             when score < 0 or score > 10 then 'score_out_of_range'
-            when responded_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+            when responded_at > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
 
@@ -64,6 +78,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['response_id'],
     keep_order='loaded_at desc, raw_row_hash desc',
+    keep_value='loaded_at',
     table_name='crm.nps_responses'
 ) }}
 

@@ -13,6 +13,8 @@
     'assigned_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -44,6 +46,13 @@ typed as (
 
 ),
 
+newest_load as (
+
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
@@ -52,8 +61,12 @@ classified as {{ not_materialized() }} (
             when campaign_id is null then 'missing_campaign_id'
             when customer_id is null then 'missing_customer_id'
             when variant is null then 'unknown_variant'
+            when
+                {{ any_timestamp_unparsed(['assigned_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when assigned_at is null then 'missing_assigned_at'
-            when assigned_at > {{ loaded_at_or_extract('loaded_at') }} then 'future_timestamp'
+            when {{ is_before_earliest_valid_date('assigned_at') }} then 'before_earliest_valid_date'
+            when assigned_at > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
 
@@ -65,6 +78,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['campaign_id', 'customer_id'],
     keep_order='assigned_at asc, raw_row_hash asc',
+    keep_value='assigned_at',
     table_name='marketing.campaign_assignments'
 ) }}
 

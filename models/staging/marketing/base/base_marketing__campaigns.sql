@@ -54,7 +54,11 @@ classified as {{ not_materialized() }} (
         *,
         case
             when campaign_id is null then 'missing_campaign_id'
+            when
+                {{ any_timestamp_unparsed(['starts_at', 'ends_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when starts_at is null then 'missing_starts_at'
+            when {{ is_before_earliest_valid_date('starts_at') }} then 'before_earliest_valid_date'
             when ends_at < starts_at then 'ends_before_start'
             when conversion_window_days is null or conversion_window_days < 0
                 then 'invalid_conversion_window'
@@ -69,6 +73,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['campaign_id'],
     keep_order='loaded_at desc, raw_row_hash desc',
+    keep_value='loaded_at',
     table_name='marketing.campaigns'
 ) }}
 

@@ -61,6 +61,18 @@ classified as {{ not_materialized() }} (
             when order_item_id is null then 'missing_order_item_id'
             when order_id is null then 'missing_order_id'
             when product_id is null then 'missing_product_id'
+            when
+                {{ any_timestamp_unparsed(['loaded_at']) }}
+                then 'invalid_timestamp'
+            -- before quantity x unit_price is computed in decimals (stg_shop__order_items)
+            when
+                {{ raw_as_double('raw__quantity') }} * {{ raw_as_double('raw__unit_price') }}
+                > {{ var('max_line_amount') }}
+                then 'amount_above_maximum'
+            when
+                {{ is_unparsed('raw__quantity', 'quantity') }}
+                or {{ is_unparsed('raw__unit_price', 'unit_price') }}
+                then 'invalid_number'
             when quantity is null or quantity <= 0 then 'invalid_quantity'
             when unit_price is null or unit_price < 0 then 'invalid_unit_price'
         end as reject_reason
@@ -74,6 +86,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['order_item_id'],
     keep_order='loaded_at desc, raw_row_hash desc',
+    keep_value='loaded_at',
     table_name='shop.order_items',
     held_versions=true
 ) }}

@@ -28,6 +28,8 @@
     'updated_at',
     'loaded_at',
 ] %}
+{#- when a row was known to exist: a timestamp later than it is from the future -#}
+{%- set known_at = loaded_at_or_extract('loaded_at', '(select newest_loaded_at from newest_load)') %}
 
 with
 
@@ -71,6 +73,13 @@ typed as {{ not_materialized() }} (
 
 ),
 
+newest_load as (
+
+    -- the newest load of the rows classified: a row without _loaded_at was delivered by then
+    select max(loaded_at) as newest_loaded_at from typed
+
+),
+
 classified as {{ not_materialized() }} (
 
     select
@@ -78,16 +87,28 @@ classified as {{ not_materialized() }} (
         case
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
+            when
+                {{ any_timestamp_unparsed(['ordered_at', 'updated_at', 'loaded_at']) }}
+                then 'invalid_timestamp'
             when ordered_at is null then 'missing_ordered_at'
+            when {{ is_before_earliest_valid_date('ordered_at') }} then 'before_earliest_valid_date'
             when order_status is null then 'unknown_status'
             when currency_code is null then 'missing_currency'
+            when
+                {{ raw_as_double('raw__gross_amount') }} > {{ var('max_order_amount') }}
+                or {{ raw_as_double('raw__discount_amount') }} > {{ var('max_order_amount') }}
+                or {{ raw_as_double('raw__refunded_amount') }} > {{ var('max_order_amount') }}
+                then 'amount_above_maximum'
+            when
+                {{ is_unparsed('raw__gross_amount', 'gross_amount') }}
+                or {{ is_unparsed('raw__discount_amount', 'raw_discount_amount') }}
+                or {{ is_unparsed('raw__refunded_amount', 'raw_refunded_amount') }}
+                then 'invalid_number'
             when gross_amount is null then 'missing_gross_amount'
             when gross_amount < 0 then 'negative_gross_amount'
             when raw_discount_amount < 0 or raw_refunded_amount < 0 then 'negative_adjustment'
-            when
-                ordered_at > {{ loaded_at_or_extract('loaded_at') }}
-                or updated_at > {{ loaded_at_or_extract('loaded_at') }}
-                then 'future_timestamp'
+            -- ordered_at is not null here; greatest() skips a null updated_at
+            when greatest(ordered_at, updated_at) > {{ known_at }} then 'future_timestamp'
         end as reject_reason
     from typed
 
@@ -99,6 +120,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['order_id'],
     keep_order='coalesce(updated_at, ordered_at) desc, raw_row_hash desc',
+    keep_value='coalesce(updated_at, ordered_at)',
     table_name='shop.orders',
     held_versions=true
 ) }}

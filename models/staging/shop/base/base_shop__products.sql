@@ -57,6 +57,7 @@ classified as {{ not_materialized() }} (
     columns=typed_columns,
     key_columns=['product_id'],
     keep_order='loaded_at desc, raw_row_hash desc',
+    keep_value='loaded_at',
     table_name='shop.products'
 ) }}
 
