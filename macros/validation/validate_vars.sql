@@ -1,5 +1,5 @@
 {#-
-    Guardrails on the vars and on what the data makes of them (docs/guardrails.md). Every check
+    Guardrails on the vars and on what the data makes of them (docs/validation.md). Every check
     stops the build with a message naming the var (or the table), the value and what is allowed.
 
     validate_vars() is the project's on-run-start hook: dbt renders it when it parses the project
@@ -325,42 +325,33 @@
 {%- endmacro %}
 
 
-{#- The raw tables that must have rows (README "Using your own data": the other four, events,
-    nps_responses, campaigns and campaign_assignments, are optional and may be empty). -#}
-{% macro required_raw_tables() -%}
-    {{ return([('crm', 'customers'), ('shop', 'orders'), ('shop', 'order_items'), ('shop', 'products')]) }}
-{%- endmacro %}
-
-
-{#- Stops the build when a required raw table has no row (an empty orders file would make every
-    customer a prospect, green). Reads each table where staging reads it (the source, or its file
-    under var raw_path), one row at most; the tables are found in dbt's graph, not with source(),
-    as this is a check, not an input of the calling model. -#}
-{% macro assert_required_raw_tables_not_empty() %}
+{#- Stops the build naming each required raw table that has no row (an empty orders file made every
+    customer a prospect, green). tables: a mapping of '<source>.<table>' to the staging view of its
+    raw rows as delivered (base_<source>__<table>_as_delivered, read where staging reads the table:
+    the source, or its file under var raw_path); one row at most is read of each. -#}
+{% macro assert_required_raw_tables_not_empty(tables) %}
     {%- if not data_checks_apply() -%}
         {{ return('') }}
     {%- endif -%}
     {%- set empty = [] -%}
-    {%- for source_name, table_name in required_raw_tables() -%}
-        {%- for node in graph.sources.values()
-            if node.source_name == source_name and node.name == table_name and node.package_name == project_name -%}
-            {%- set relation = api.Relation.create(
-                database=node.database, schema=node.schema, identifier=node.identifier) -%}
-            {%- set found = run_query('select 1 as found from ' ~ raw_source(relation, none) ~ ' limit 1') -%}
-            {%- if found.rows | length == 0 -%}
-                {%- if var('raw_path', none) -%}
-                    {%- do empty.append(source_name ~ '.' ~ table_name ~ ' (' ~ raw_source(relation, none) | trim ~ ')') -%}
-                {%- else -%}
-                    {%- do empty.append(source_name ~ '.' ~ table_name ~ ' (' ~ relation ~ ')') -%}
-                {%- endif -%}
+    {%- for name, relation in tables.items() -%}
+        {%- set found = run_query('select 1 as found from ' ~ relation ~ ' limit 1') -%}
+        {%- if found.rows | length == 0 -%}
+            {%- set table_name = name.split('.')[1] -%}
+            {%- if var('raw_path', none) -%}
+                {%- do empty.append(name ~ ' (file ' ~ var('raw_path') ~ '/' ~ table_name ~ '.'
+                    ~ var('raw_format', 'parquet') | lower ~ ')') -%}
+            {%- else -%}
+                {%- do empty.append(name ~ ' (table ' ~ (var('raw_table_prefix', 'raw_') or '') ~ table_name ~ ')') -%}
             {%- endif -%}
-        {%- endfor -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if empty -%}
         {{ exceptions.raise_compiler_error(
             "Required raw table is empty: " ~ empty | join(', ') ~ ". The marts would be built without it (an empty "
-            ~ "orders table makes every customer a prospect); load its rows. Required: customers, orders, "
-            ~ "order_items, products; optional (may be empty): events, nps_responses, campaigns, campaign_assignments.") }}
+            ~ "orders table makes every customer a prospect); load its rows. Required: " ~ tables.keys() | join(', ')
+            ~ "; optional (may be empty): app.events, crm.nps_responses, marketing.campaigns, "
+            ~ "marketing.campaign_assignments.") }}
     {%- endif -%}
 {% endmacro %}
 

@@ -1,4 +1,4 @@
-"""Guardrails on vars and on what the data makes of them (docs/guardrails.md): a var that makes no
+"""Guardrails on vars and on what the data makes of them (docs/validation.md): a var that makes no
 sense, a reporting currency without rates, an as-of date outside the data or resolved from rows
 dated after every load, an empty required raw table and a history spine longer than its limit each
 stop the build with a message naming the var or table, the value and what is allowed; source
@@ -220,10 +220,10 @@ def test_empty_required_raw_table_stops_the_build(tmp_path: Path) -> None:
     project = DbtProject(tmp_path, vars=raw_vars(raw, "csv"))
     result = build_upstream_of(project, "int_as_of_date_resolved")
     assert result.returncode != 0
-    assert (f"Required raw table is empty: shop.orders (read_csv('{raw}/orders.csv', header = true, "
-            "all_varchar = true)). The marts would be built without it (an empty orders table makes every "
-            "customer a prospect); load its rows. Required: customers, orders, order_items, products; "
-            "optional (may be empty): events, nps_responses, campaigns, campaign_assignments.") in result.stdout
+    assert (f"Required raw table is empty: shop.orders (file {raw}/orders.csv). The marts would be built "
+            "without it (an empty orders table makes every customer a prospect); load its rows. Required: "
+            "crm.customers, shop.orders, shop.order_items, shop.products; optional (may be empty): app.events, "
+            "crm.nps_responses, marketing.campaigns, marketing.campaign_assignments.") in result.stdout
 
 
 def test_as_of_date_resolved_after_the_newest_load_stops_the_build(tmp_path: Path) -> None:
