@@ -213,8 +213,8 @@
             ~ shown_value(var('fact_lookback_days'))) -%}
     {%- endif -%}
     {%- set recent_days = var('data_test_recent_days', none) -%}
-    {%- if recent_days is not none and not is_whole_number_between(recent_days, 0, 3650) -%}
-        {%- do errors.append("var data_test_recent_days must be null or a whole number of days from 0 to 3650, got "
+    {%- if recent_days is not none and not is_whole_number_between(recent_days, 0) -%}
+        {%- do errors.append("var data_test_recent_days must be a whole number of days (0 or more) or null, got "
             ~ shown_value(recent_days)) -%}
     {%- endif -%}
     {%- for name in ['source_freshness_warn_after_hours', 'source_freshness_error_after_hours'] -%}

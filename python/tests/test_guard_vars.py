@@ -48,7 +48,7 @@ STATIC_CASES: dict[str, tuple[int, str, Any, str]] = {
                            "var reporting_timezone must be an IANA time zone such as UTC or Asia/Shanghai, "
                            "got 'UTC+8; drop'"),
     "recent_days_fraction": (0, "data_test_recent_days", 1.5,
-                             "var data_test_recent_days must be null or a whole number of days from 0 to 3650, "
+                             "var data_test_recent_days must be a whole number of days (0 or more) or null, "
                              "got 1.5"),
     "max_periods_zero": (0, "history_max_periods", 0,
                          "var history_max_periods must be a whole number from 1 to 100000, got 0"),
