@@ -11,7 +11,9 @@
 {#-
     Orders attributed to the person who placed them (customer_key, through the identity
     map) and converted into var reporting_currency with the rate valid on the local order
-    date. Orders of unknown customers or without a rate are not here: they are reported in
+    date (var reporting_currency in any case: usd is USD; a currency the exchange_rates seed has
+    no rates into stops the build, macro assert_reporting_currency_has_rates). Orders of unknown
+    customers or without a rate are not here: they are reported in
     int_rows_unattributed with their reason.
     An incremental run reprocesses the orders loaded since its watermark and those of persons
     whose customer record changed; a reprocessed order it can no longer attribute (its new
@@ -21,6 +23,8 @@
     int_rows_unattributed lists it.
     net_amount = gross_amount - discount_amount - refunded_amount, in the reporting currency.
 -#}
+
+{{ assert_reporting_currency_has_rates(ref('exchange_rates'), ref('stg_shop__orders')) }}
 
 with
 
@@ -79,7 +83,7 @@ rates_ranged as (
         ) as valid_until,
         rate
     from exchange_rates
-    where quote_currency = '{{ var("reporting_currency") }}'
+    where quote_currency = '{{ reporting_currency() }}'
 
 ),
 
@@ -88,7 +92,7 @@ orders_with_rate as (
     select
         orders.*,
         case
-            when orders.currency_code = '{{ var("reporting_currency") }}' then 1
+            when orders.currency_code = '{{ reporting_currency() }}' then 1
             else rates_ranged.rate
         end as exchange_rate
     from orders

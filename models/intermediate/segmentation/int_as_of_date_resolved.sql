@@ -4,7 +4,18 @@
     The one as-of date of the current segmentation (one row). var as_of_date when set;
     otherwise the latest local date of any valid order or event of a real (non-test)
     customer, so the demo is deterministic and nothing depends on the wall clock.
+    Before it is built, the build stops with a named reason when a required raw table is empty
+    or the as-of date does not describe the data (macros/validation/validate_vars.sql).
 -#}
+
+{#- the required raw tables (README "Using your own data"; the other four may be empty) -#}
+{{ assert_required_raw_tables_not_empty({
+    'crm.customers': ref('base_crm__customers_as_delivered'),
+    'shop.orders': ref('base_shop__orders_as_delivered'),
+    'shop.order_items': ref('base_shop__order_items_as_delivered'),
+    'shop.products': ref('base_shop__products_as_delivered'),
+}) }}
+{{ assert_as_of_date_within_data(ref('int_orders_attributed'), ref('int_events_attributed')) }}
 
 with
 

@@ -2,18 +2,14 @@
     The as-of spine of the segment history: the end of every period (var history_grain: month
     or week) from var history_start_date (default: the period of the first purchase) up to the
     current as-of date. A period that has not ended by the as-of date is not on the spine.
+    No fixed cap: a spine longer than var history_max_periods stops the build, naming the date
+    it starts from (macro assert_history_spine_within_limit); a shorter one is whole.
 -#}
 
+{#- var history_grain and the history date vars are checked with every var (validate_vars) -#}
 {%- set grain = var('history_grain') %}
-{%- if grain not in ['month', 'week'] %}
-    {{ exceptions.raise_compiler_error("var history_grain must be 'month' or 'week', got '" ~ grain ~ "'") }}
-{%- endif %}
-{%- for name in ['history_start_date', 'history_rebuild_from', 'history_rebuild_to'] %}
-    {%- set value = var(name, none) %}
-    {%- if value is not none and not modules.re.match('^\\d{4}-\\d{2}-\\d{2}$', value | string) %}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a date written YYYY-MM-DD, got '" ~ value ~ "'") }}
-    {%- endif %}
-{%- endfor %}
+
+{{ assert_history_spine_within_limit(ref('int_purchases_filtered'), ref('int_as_of_date_resolved')) }}
 
 with
 
@@ -29,11 +25,11 @@ purchases as (
 
 ),
 
-{{ numbers_0_999_ctes() }},
+{{ numbers_below_ctes(var('history_max_periods', 1000)) }},
 
 period_numbers as (
 
-    select number as period_number from numbers_0_999
+    select number as period_number from numbers_below
 
 ),
 
