@@ -278,10 +278,14 @@ def test_a_failed_build_publishes_nothing(demo_build: Path, tmp_path: Path) -> N
     stdout, stderr = daily.communicate(timeout=600)
     assert daily.returncode != 0
     assert "Out of Memory Error" in (tmp_path / "build" / "logs" / "dbt.log").read_text()
-    assert own_lines(stderr)[-1] == (
-        "customer-segments: `.venv/bin/dbt build --exclude-resource-type unit_test --exclude tag:self_check "
-        "--vars '{data_test_recent_days: 1}'` failed (exit 1): nothing published; "
-        f"{published} holds the marts of the last successful build")
+    # dbt exits 1 when a node fails and 2 when the out-of-memory error strikes in the on-run-start
+    # hooks (the var validation queries the engine's time zones) or while it lists the schemas
+    assert re.fullmatch(
+        re.escape("customer-segments: `.venv/bin/dbt build --exclude-resource-type unit_test --exclude "
+                  "tag:self_check --vars '{data_test_recent_days: 1}'` failed (exit ")
+        + "[12]"
+        + re.escape(f"): nothing published; {published} holds the marts of the last successful build"),
+        own_lines(stderr)[-1])
     assert (published.stat().st_ino, published.read_bytes()) == before
     assert sorted(path.name for path in published.parent.iterdir() if path.name.startswith(".")) == []
 
