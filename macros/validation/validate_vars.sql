@@ -247,8 +247,9 @@
             {%- do errors.append("var " ~ name ~ " must be a list of role names (or []), got " ~ shown_value(roles)) -%}
         {%- else -%}
             {%- for role in roles if role is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', role) -%}
-                {%- do errors.append("var " ~ name ~ " must be a list of role names (letters, digits, underscores), got "
-                    ~ shown_value(roles)) -%}
+                {#- one message per var, however many of its roles are bad -#}
+                {%- if loop.first -%}{%- do errors.append("var " ~ name ~ " must be a list of role names (letters, digits, underscores), got "
+                    ~ shown_value(roles)) -%}{%- endif -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
