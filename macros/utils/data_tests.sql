@@ -69,3 +69,45 @@
         )
     )
 {%- endmacro %}
+
+
+{#- The values of columns that more than one row of relation shares, with the number of rows
+    sharing each (n_records); nulls group together, as in group by. where: a condition on the
+    rows (or none). The tests unique and unique_combination_of_columns return its rows. -#}
+{% macro duplicated_keys(relation, columns, where=none) -%}
+    {{ return(adapter.dispatch('duplicated_keys', 'customer_segments')(relation, columns, where)) }}
+{%- endmacro %}
+
+{% macro default__duplicated_keys(relation, columns, where=none) -%}
+    select
+        {{ columns | join(',\n        ') }},
+        count(*) as n_records
+    from {{ relation }}
+    {% if where %}where {{ where }}{% endif %}
+    group by
+        {{ columns | join(',\n        ') }}
+    having count(*) > 1
+{%- endmacro %}
+
+{#- On DuckDB, grouping tens of millions of distinct string keys costs several times more than
+    grouping their 64-bit hashes: group the hashes first, then group exactly only the rows whose
+    hash is shared (a hash collision is counted exactly there, and passes if the values differ).
+    At 1 M customers, the 50 M event ids: 12.9 against 17.6 CPU s single-threaded. -#}
+{% macro duckdb__duplicated_keys(relation, columns, where=none) -%}
+    {%- set key_hash = 'hash(' ~ columns | join(', ') ~ ')' -%}
+    select
+        {{ columns | join(',\n        ') }},
+        count(*) as n_records
+    from {{ relation }}
+    where
+        {% if where %}({{ where }}) and {% endif %}{{ key_hash }} in (
+            select {{ key_hash }}
+            from {{ relation }}
+            {% if where %}where {{ where }}{% endif %}
+            group by {{ key_hash }}
+            having count(*) > 1
+        )
+    group by
+        {{ columns | join(',\n        ') }}
+    having count(*) > 1
+{%- endmacro %}

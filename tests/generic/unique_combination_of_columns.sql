@@ -12,11 +12,5 @@
         ) }}
     {%- endif %}
 
-    select
-        {{ columns | join(',\n        ') }},
-        count(*) as n_records
-    from {{ model }}
-    group by
-        {{ columns | join(',\n        ') }}
-    having count(*) > 1
+    {{ duplicated_keys(model, columns) }}
 {% endtest %}
