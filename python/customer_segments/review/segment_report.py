@@ -54,15 +54,17 @@ def summary_lines(diff: SegmentDiff) -> list[str]:
     lines = []
     segmentations = [s for s in diff.segmentations if not s.key.startswith("tag_group_")]
     tags = [s for s in diff.segmentations if s.key.startswith("tag_group_")]
-    parts = [f"**{_n(s.moved)} customers change {s.title}**" if s.moved else f"{_n(s.moved)} change {s.title}"
-             for s in segmentations]
-    if parts:
-        lines.append(", ".join(parts) + ".")
+    moved = [f"**{_n(s.moved)} customers change {s.title}**" for s in segmentations if s.moved]
+    kept = [s.title for s in segmentations if not s.moved]
+    if moved:
+        lines.append(", ".join(moved) + "." + (f" Nobody changes {_or(kept)}." if kept else ""))
+    elif kept:
+        lines.append(f"Nobody changes {_or(kept)}.")
     moved_tags = [s for s in tags if s.moved]
     if tags:
         lines.append(
-            f"Tags: {len(moved_tags)} of {len(tags)} tag groups change for some customers"
-            + (": " + ", ".join(f"{s.title.removesuffix(' tags')} {_n(s.moved)}" for s in moved_tags)
+            f"Tags: customers change their tags in {len(moved_tags)} of {len(tags)} tag groups"
+            + (" (" + ", ".join(f"{s.title.removesuffix(' tags')} {_n(s.moved)}" for s in moved_tags) + ")"
                if moved_tags else "")
             + "."
         )
@@ -87,6 +89,10 @@ def _version(label: str, commit: str | None) -> str:
     if commit is None:
         return f"**{ref}**"
     return f"**{ref}** (`{commit[:10]}`)" if not commit.startswith(ref) else f"`{commit[:10]}`"
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _value(value: object) -> str:
