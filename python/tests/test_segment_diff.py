@@ -1,7 +1,8 @@
 """make diff's segment diff: one pair of demo builds shared by the module - the current commit as the
 base and, as the head, a commit made for the test (a dangling commit object: no branch, no
-worktree) that changes only the var at_risk_days - and small hand-made cases for what that pair
-cannot show (customers in one build only)."""
+worktree) that changes the var at_risk_days and adds a Jinja comment to one model (a change dbt's
+state sees, that changes no row) - and small hand-made cases for what that pair cannot show
+(customers in one build only, a matrix too big for a grid)."""
 
 from __future__ import annotations
 
@@ -21,20 +22,33 @@ import yaml
 from customer_segments.dbt_runner import sql_path
 from customer_segments.project import PROJECT_DIR, git
 from customer_segments.review.compare import mart_relations
-from customer_segments.review.segment_diff import GONE, NEW, NONE, SegmentationDiff, transition_cells, var_changes
+from customer_segments.review.segment_diff import (
+    GONE,
+    NEW,
+    NONE,
+    Cell,
+    SegmentationDiff,
+    transition_cells,
+    var_changes,
+)
 from customer_segments.review.segment_report import matrix_markdown
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("segment_diff")]
 
 AT_RISK_LINE = re.compile(r"^  at_risk_days: (\d+)$", re.MULTILINE)
+#: the model the head commit touches with a comment: dbt state sees it, its rows stay the same
+COMMENTED_MODEL = "rfm_score_cut_points"
+COMMENTED_PATH = f"models/marts/segments/{COMMENTED_MODEL}.sql"
 
 
 def commit_with_at_risk_days(base: str, days: int) -> str:
-    """A commit on top of ``base`` whose dbt_project.yml sets at_risk_days to ``days``: written with
-    git's plumbing through an index file of its own, so no branch, worktree or index changes."""
+    """A commit on top of ``base`` whose dbt_project.yml sets at_risk_days to ``days`` and whose
+    COMMENTED_MODEL ends with a Jinja comment: written with git's plumbing through an index file of
+    its own, so no branch, worktree or index changes."""
     text = git("show", f"{base}:dbt_project.yml") + "\n"
     assert len(AT_RISK_LINE.findall(text)) == 1
     changed = AT_RISK_LINE.sub(f"  at_risk_days: {days}", text)
+    model = git("show", f"{base}:{COMMENTED_PATH}") + "\n{# test_segment_diff: a change dbt state sees #}\n"
     env = {**os.environ, "GIT_INDEX_FILE": str(PROJECT_DIR / "target" / f"segment-diff-test-index-{os.getpid()}"),
            "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
            "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
@@ -46,8 +60,9 @@ def commit_with_at_risk_days(base: str, days: int) -> str:
 
     try:
         run("read-tree", base)
-        blob = run("hash-object", "-w", "--stdin", stdin=changed)
-        run("update-index", "--cacheinfo", f"100644,{blob},dbt_project.yml")
+        for path, content in (("dbt_project.yml", changed), (COMMENTED_PATH, model)):
+            blob = run("hash-object", "-w", "--stdin", stdin=content)
+            run("update-index", "--cacheinfo", f"100644,{blob},{path}")
         tree = run("write-tree")
         return run("commit-tree", tree, "-p", base, "-m", f"test: at_risk_days {days}")
     finally:
@@ -219,8 +234,12 @@ def test_var_diff_names_at_risk_days_with_both_values(diff_run: DiffRun) -> None
     assert diff_run.report["var_changes"] == [
         {"name": "at_risk_days", "base": diff_run.base_days, "head": diff_run.head_days}]
     assert f"| `at_risk_days` | `{diff_run.base_days}` | `{diff_run.head_days}` |" in diff_run.report_md
-    # dbt's state:modified does not see a var: that is why the report diffs the vars itself
-    assert diff_run.report["modified_nodes"] == [] and diff_run.report["state_error"] is None
+    # dbt's state:modified sees the commented model but not the var (customer_lifecycle, whose rows
+    # the var changes, is not listed): that is why the report diffs the vars itself
+    node = f"model.customer_segments.{COMMENTED_MODEL}"
+    assert diff_run.report["modified_nodes"] == [node] and diff_run.report["state_error"] is None
+    assert f"- `{node}`" in _section(diff_run.report_md, "What changed in the project")
+    assert next(m for m in diff_run.report["marts"] if m["name"] == COMMENTED_MODEL)["rows_equal"]
 
 
 def test_mart_row_counts_equal_sql(diff_run: DiffRun) -> None:
@@ -296,3 +315,15 @@ def test_var_changes_list_added_removed_and_changed_vars() -> None:
     changes = var_changes({"a": 1, "b": [1, 2], "gone": True}, {"a": 1, "b": [1, 3], "new": None})
     assert [(c.name, c.base, c.head) for c in changes] == [
         ("b", [1, 2], [1, 3]), ("gone", True, "(not set)"), ("new", "(not set)", None)]
+
+
+def test_a_matrix_with_many_labels_is_listed_cell_by_cell() -> None:
+    labels = {f"t{i:02}": (f"tag {i}", f"标签{i}") for i in range(14)}
+    cells = [Cell(f"t{i:02}", f"t{i:02}", 10, []) for i in range(14)] + [Cell("t00", "t01", 3, []),
+                                                                       Cell("t02", "t03", 7, [])]
+    lines = matrix_markdown(SegmentationDiff("g", "g tags", labels, cells, [], 147, 147))
+    assert lines[:2] == ["| from (base) | to (head) | customers |", "|---|---|---:|"]
+    # the moved cells first, the biggest first, then the unmoved ones
+    assert lines[2] == "| `t02`<br>tag 2 / 标签2 | `t03`<br>tag 3 / 标签3 | 7 |"
+    assert lines[3] == "| `t00`<br>tag 0 / 标签0 | `t01`<br>tag 1 / 标签1 | 3 |"
+    assert len(lines) == 2 + 16 and lines[4] == "| `t00`<br>tag 0 / 标签0 | `t00`<br>tag 0 / 标签0 | 10 |"

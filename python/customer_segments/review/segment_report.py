@@ -223,7 +223,7 @@ def _render(diff: SegmentDiff, examples: bool) -> str:
     if diff.state_error:
         lines += [f"Modified nodes: dbt `state:modified` failed: {diff.state_error}", ""]
     elif diff.modified_nodes:
-        lines += _details(f"{len(diff.modified_nodes)} nodes modified (dbt <code>state:modified</code> against "
+        lines += _details(f"{_n(len(diff.modified_nodes))} node{'s' if len(diff.modified_nodes) > 1 else ''} modified (dbt <code>state:modified</code> against "
                           "the base build's manifest)", [f"- `{node}`" for node in diff.modified_nodes],
                           open_=len(diff.modified_nodes) <= 10)
     else:
