@@ -191,7 +191,11 @@ def build_commit(label: str, ref: str, cache: Path, dbt_vars: dict[str, Any], ra
         return (BuiltVersion(label, project, 0.0),
                 BuildInfo(label, commit, recorded["seconds"], True, str(workdir)), None)
     checkout = add_worktree(commit, checkouts / f"checkout-{label}")
-    version = build_version(label, checkout, workdir, dbt_vars)
+    try:
+        version = build_version(label, checkout, workdir, dbt_vars)
+    except BaseException:  # a failed build leaves no checkout behind (and no build.json: not reused)
+        remove_worktree(checkout)
+        raise
     done.write_text(json.dumps({"commit": commit, "ref": ref, "vars": dbt_vars, "seconds": version.seconds},
                                default=str))
     _prune_cache(cache)
