@@ -21,13 +21,15 @@ import yaml
 
 from customer_segments.dbt_runner import sql_path
 from customer_segments.project import PROJECT_DIR, git
-from customer_segments.review.compare import mart_relations
+from customer_segments.review.compare import Relation, mart_relations
 from customer_segments.review.segment_diff import (
     GONE,
     NEW,
     NONE,
     Cell,
     SegmentationDiff,
+    Side,
+    seed_names,
     transition_cells,
     var_changes,
 )
@@ -327,3 +329,17 @@ def test_a_matrix_with_many_labels_is_listed_cell_by_cell() -> None:
     assert lines[2] == "| `t02`<br>tag 2 / 标签2 | `t03`<br>tag 3 / 标签3 | 7 |"
     assert lines[3] == "| `t00`<br>tag 0 / 标签0 | `t01`<br>tag 1 / 标签1 | 3 |"
     assert len(lines) == 2 + 16 and lines[4] == "| `t00`<br>tag 0 / 标签0 | `t00`<br>tag 0 / 标签0 | 10 |"
+
+
+def test_labels_without_names_in_a_build_go_by_their_codes() -> None:
+    """An older base whose lookup seed has no name columns: its labels are shown by code."""
+    con = duckdb.connect()
+    con.execute("create schema lookups")
+    con.execute("create table lookups.old_stages as select 'new' as stage_code, 1 as rule_order")
+    con.execute("create table lookups.stages as select 'new' as stage_code, 1 as rule_order, "
+                "'New' as name_en, '新客' as name_zh")
+    side = Side("memory", {}, {"old_stages": Relation("lookups", "old_stages"),
+                               "stages": Relation("lookups", "stages")})
+    assert seed_names(con, side, "old_stages", "stage_code", "rule_order") == []
+    assert seed_names(con, side, "stages", "stage_code", "rule_order") == [("new", "New", "新客")]
+    assert seed_names(con, side, "missing", "stage_code", "rule_order") == []

@@ -342,13 +342,17 @@ def label_kpis(con: duckdb.DuckDBPyConnection, side: Side, segmentation: Segment
 
 def seed_names(con: duckdb.DuckDBPyConnection, side: Side, seed: str, code_column: str,
                order_column: str | None) -> list[tuple[str, str, str]]:
-    """(code, name_en, name_zh) of a lookup seed as this build has it, in display order."""
+    """(code, name_en, name_zh) of a lookup seed as this build has it, in display order; none when
+    the build has no such seed or columns (an older base: its labels then go by their codes)."""
     relation = side.seed(seed)
     if relation is None:
         return []
     order = f"{order_column}, {code_column}" if order_column else code_column
-    return [(str(code), str(en), str(zh)) for code, en, zh in con.execute(
-        f"select {code_column}, name_en, name_zh from {relation} order by {order}").fetchall()]
+    try:
+        rows = con.execute(f"select {code_column}, name_en, name_zh from {relation} order by {order}").fetchall()
+    except duckdb.BinderException:
+        return []
+    return [(str(code), str(en), str(zh)) for code, en, zh in rows]
 
 
 def tag_groups(con: duckdb.DuckDBPyConnection, sides: Iterable[Side]) -> list[str]:
