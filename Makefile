@@ -117,6 +117,16 @@ bench: $(STAMP)
 	$(BIN)/python -m customer_segments bench --customers $(BENCH_SCALES) --seed $(BENCH_SEED) \
 		$(if $(filter 1,$(BENCH_HISTORY)),,--no-history) --out bench/results --cache bench/cache --no-progress
 
+## diff: the segment diff of a pull request (docs/segment-diff.md): build BASE and the working
+## tree on the demo data (RAW_PATH: that folder's files) and write report.md, report.json and
+## charts to target/segment_diff; a build of BASE for the same raw data and vars is reused
+BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null && echo origin/main || echo main)
+RAW_PATH ?=
+.PHONY: diff
+diff: $(STAMP)
+	$(BIN)/python -m customer_segments diff --base "$(BASE)" $(if $(RAW_PATH),--raw-path "$(RAW_PATH)") \
+		--out target/segment_diff
+
 ## test-engines: build and test the demo on PostgreSQL and local Spark too and prove every mart
 ## equals DuckDB's (ENGINES="spark" runs only some)
 ENGINES ?= postgres spark

@@ -227,6 +227,36 @@ def _compare_builds(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@subcommand("diff", "the segment diff of a pull request: how customers' labels move between two builds")
+def _diff(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("--base", required=True, help="git ref of the version to compare against (make diff: "
+                                                      "origin/main if it exists, else main)")
+    parser.add_argument("--head", default=None, help="git ref of the other version (default: the working tree)")
+    parser.add_argument("--raw-path", type=Path, default=None,
+                        help="folder of raw files both builds read (default: the demo seeds)")
+    parser.add_argument("--raw-format", choices=FORMATS, default="parquet", help="format of --raw-path files")
+    parser.add_argument("--vars", type=_yaml_mapping, default={},
+                        help="dbt vars both builds get, as YAML, e.g. '{as_of_date: 2026-06-30}'")
+    parser.add_argument("--out", type=Path, default=Path("target/segment_diff"),
+                        help="report.md, report.json and the charts (default target/segment_diff; replaced)")
+    parser.add_argument("--cache", type=Path, default=Path("target/segment_diff_cache"),
+                        help="the builds, kept to be reused: a commit's build for the same raw data and vars "
+                             "is not built again (default target/segment_diff_cache)")
+
+    def run(args: argparse.Namespace) -> int:
+        from .review.segment_diff import segment_diff
+
+        out = args.out.resolve()
+        segment_diff(args.base, out, args.cache.resolve(), head_ref=args.head,
+                     raw_path=args.raw_path.resolve() if args.raw_path else None, raw_format=args.raw_format,
+                     dbt_vars=args.vars)
+        print((out / "report.md").read_text())
+        print(f"written: {out / 'report.md'}, {out / 'report.json'} and charts in {out}")
+        return 0
+
+    return run
+
+
 @subcommand("publish", "publish the marts to their read-only DuckDB file (after a build: --after COMMAND)")
 def _publish(parser: argparse.ArgumentParser) -> Handler:
     from .publish import BUILD_DUCKDB_ENV, PUBLISHED_DUCKDB_ENV
