@@ -22,9 +22,9 @@ import duckdb
 import pytest
 
 from customer_segments.dashboard.data import SEGMENTATIONS, Marts
-from customer_segments.dashboard.serve import streamlit_command
+from customer_segments.dashboard.serve import EXIT_NO_BUILD, prepare, streamlit_command
 from customer_segments.project import PROJECT_DIR
-from customer_segments.publish import PUBLISHED_DUCKDB_ENV, publish
+from customer_segments.publish import BUILD_DUCKDB_ENV, PUBLISHED_DUCKDB_ENV, publish
 
 SCREENSHOTS = PROJECT_DIR / "target" / "dashboard-screenshots"
 #: how long a page may take to draw (the machine is shared: generous, but a stuck page fails)
@@ -192,6 +192,21 @@ def test_migrations_across_a_year_count_every_customer_of_the_later_date(
     assert expected is not None
     assert int(moved.loc[moved["from_label"] == "entry", "customers"].sum()) == expected[0] == 1992 - 767
     assert int(moved["customers"].sum()) == expected[1] == 1992
+
+
+def test_prepare_publishes_only_when_the_published_marts_are_missing(
+        demo_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build, published = tmp_path / "customer_segments.duckdb", tmp_path / "marts.duckdb"
+    monkeypatch.setenv(BUILD_DUCKDB_ENV, str(build))
+    monkeypatch.setenv(PUBLISHED_DUCKDB_ENV, str(published))
+    assert prepare() == EXIT_NO_BUILD  # nothing built: make dashboard runs make build
+    assert not published.exists()
+    shutil.copy(demo_build, build)
+    assert prepare() == 0
+    assert Marts(published).segment_kpi("value_tier", "vip", "en")["customers"] == 16
+    stamp = published.stat().st_mtime_ns
+    assert prepare() == 0  # there already: left as it is
+    assert published.stat().st_mtime_ns == stamp
 
 
 # ---- the app in the browser ----
