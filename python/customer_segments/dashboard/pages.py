@@ -197,9 +197,11 @@ def tags(marts: Marts, language: Language) -> None:
     names = dict(zip(coverage["tag_code"], coverage["name"], strict=True))
     tag = st.selectbox(t("tag", language), list(coverage["tag_code"]), format_func=lambda code: str(names[code]))
     history = marts.tag_coverage_history(tag)
-    line = go.Figure(go.Scatter(x=history["computed_for_date"], y=history["share_of_customers"],
-                                mode="lines+markers"))
-    line.update_layout(yaxis_tickformat=".1%", height=300, xaxis_title=t("computed_for_date", language))
+    # one category per run (a date axis stretches a single run over hours of empty time)
+    line = go.Figure(go.Scatter(x=pd.to_datetime(history["computed_for_date"]).dt.strftime("%Y-%m-%d"),
+                                y=history["share_of_customers"], mode="lines+markers"))
+    line.update_layout(yaxis_tickformat=".1%", yaxis_rangemode="tozero", xaxis_type="category", height=300,
+                       xaxis_title=t("computed_for_date", language))
     _chart(line)
 
 
