@@ -18,7 +18,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: build test test-build install lint lint-incremental dbt-build pytest docs demo-data clean test-engines daily
+.PHONY: build test test-build install lint lint-incremental dbt-build pytest docs demo-data clean test-engines daily \
+	dashboard browser
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,7 +62,7 @@ daily: $(STAMP)
 ## lint (each keeps about one core busy; output shown per step as it ends); pytest's demo fixture
 ## then reuses that build (env CUSTOMER_SEGMENTS_DEMO_BUILD) instead of building the demo again.
 TEST_BUILD := $(CURDIR)/target/make-test
-test: $(STAMP)
+test: $(STAMP) browser
 	rm -rf "$(TEST_BUILD)" && mkdir -p "$(TEST_BUILD)"
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse lint test-build
 	CUSTOMER_SEGMENTS_DEMO_BUILD="$(TEST_BUILD)" $(MAKE) --no-print-directory pytest
@@ -92,6 +93,22 @@ lint-incremental: $(STAMP)
 PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+## dashboard: serve the Streamlit dashboard (docs/dashboard.md) on 127.0.0.1:DASHBOARD_PORT over the
+## published marts, headless and sending no usage statistics; publishes first when the published
+## file is missing (make build first when there is no build either)
+DASHBOARD_PORT ?= 8501
+dashboard: $(STAMP)
+	$(BIN)/python -m customer_segments dashboard --prepare || { rc=$$?; test $$rc -eq 3 && $(MAKE) --no-print-directory build || exit $$rc; }
+	$(BIN)/python -m customer_segments dashboard --port $(DASHBOARD_PORT)
+
+## browser: Debian's Chromium (and a font with Chinese glyphs) for the dashboard's browser test
+## (python/tests/test_dashboard.py drives it with Playwright; Playwright's own browser download
+## needs the internet); installed with apt-get when missing
+BROWSER_PACKAGES := chromium fonts-wqy-zenhei
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
 docs: $(STAMP)
 	$(DBT) docs generate

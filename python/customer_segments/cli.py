@@ -294,6 +294,30 @@ def _publish(parser: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@subcommand("dashboard", "serve the Streamlit dashboard over the published marts (make dashboard)")
+def _dashboard(parser: argparse.ArgumentParser) -> Handler:
+    from .dashboard.serve import DEFAULT_PORT, EXIT_NO_BUILD
+
+    parser.add_argument("--port", type=_positive_int, default=DEFAULT_PORT, help="port on 127.0.0.1 (default %(default)s)")
+    parser.add_argument("--prepare", action="store_true",
+                        help="only publish the marts when the published file is missing; exit "
+                             f"{EXIT_NO_BUILD} when there is no build to publish")
+
+    def run(args: argparse.Namespace) -> int:
+        from .dashboard.serve import prepare, serve
+        from .publish import EXIT_BUSY, BuildBusy
+
+        if args.prepare:
+            try:
+                return prepare()
+            except BuildBusy as busy:
+                print(f"customer-segments: {busy}", file=sys.stderr)
+                return EXIT_BUSY
+        return serve(args.port)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="customer-segments", description="Demo-data generator and tools for the customer_segments dbt project."
