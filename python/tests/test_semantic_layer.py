@@ -1,7 +1,8 @@
 """The semantic layer (models/semantic/, docs/semantic-layer.md): ``mf validate-configs`` passes
 against the demo build, and ``mf query`` results equal SQL on the marts - per lifecycle stage, RFM
-segment, value tier x acquisition channel, tag group x RFM group, a filtered query and cohort month.
-One mf project over a copy of the shared demo build serves every test (seven mf calls)."""
+segment, value tier x acquisition channel, tag group x RFM group, a filtered query, cohort month,
+and the history per as-of date and at the latest one. One mf project over a copy of the shared demo
+build serves every test (nine mf calls); the exposures are checked on the parsed manifest."""
 
 from __future__ import annotations
 
@@ -152,6 +153,45 @@ def test_retention_by_cohort_month_equals_cohort_retention_totals(mf: MetricFlow
     """)
     _close(actual, {(month, since): tuple(figures) for month, since, *figures in expected})
     assert len(actual) > 100
+
+
+def test_history_metrics_by_as_of_date_equal_the_history(mf: MetricFlowProject, demo_build: Path) -> None:
+    found = mf.query(["customers_as_of", "buyers_as_of", "revenue_as_of", "average_order_value_as_of",
+                      "repurchase_rate_as_of"], ["metric_time__day", "customer_as_of__lifecycle_stage"])
+    actual = {(date.fromisoformat(row["metric_time__day"][:10]), row["customer_as_of__lifecycle_stage"]): (
+        _number(row["customers_as_of"]), _number(row["buyers_as_of"]), _number(row["revenue_as_of"]),
+        _number(row["average_order_value_as_of"]), _number(row["repurchase_rate_as_of"])) for row in found}
+    expected = rows(demo_build, """
+        select as_of_date, lifecycle_stage, count(*), count(*) filter (where lifetime_purchases > 0),
+               sum(lifetime_revenue), sum(lifetime_revenue) / nullif(sum(lifetime_purchases), 0),
+               count(*) filter (where lifetime_purchases >= 2) / count(*)
+        from main_marts.customer_segment_history
+        group by all
+    """)
+    _close(actual, {(day, stage): tuple(figures) for day, stage, *figures in expected})
+    assert len({day for day, _ in actual}) == 24
+
+
+def test_history_metrics_without_time_read_the_latest_as_of_date(mf: MetricFlowProject, demo_build: Path) -> None:
+    """Semi-additive measures: not grouped by time, the latest as-of date (not a sum over dates) -
+    on the demo the marts' as-of date, so the RFM groups equal segment_kpis."""
+    found = mf.query(["customers_as_of", "revenue_as_of"],
+                     ["customer_as_of__rfm_group", "customer_as_of__acquisition_channel"])
+    actual = {(row["customer_as_of__rfm_group"] or None, row["customer_as_of__acquisition_channel"] or None): (
+        _number(row["customers_as_of"]), _number(row["revenue_as_of"])) for row in found}
+    expected = rows(demo_build, """
+        select history.rfm_group, customers.acquisition_channel, count(*), sum(history.lifetime_revenue)
+        from main_marts.customer_segment_history as history
+        left join main_marts.customers on history.customer_key = customers.customer_key
+        where history.as_of_date = (select max(as_of_date) from main_marts.customer_segment_history)
+        group by all
+    """)
+    _close(actual, {(group, channel): tuple(figures) for group, channel, *figures in expected})
+    per_group: dict[str | None, float] = {}
+    for (group, _), (customers, _) in actual.items():
+        per_group[group] = per_group.get(group, 0.0) + (customers or 0.0)
+    kpis = rows(demo_build, "select label, customers from main_marts.segment_kpis where segmentation = 'rfm_group'")
+    assert {group: count for group, count in per_group.items() if group is not None} == dict(kpis)
 
 
 def test_exposures_name_every_consumer_and_the_marts_they_read(manifest: dict[str, Any]) -> None:
