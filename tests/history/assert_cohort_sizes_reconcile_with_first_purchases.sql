@@ -1,11 +1,18 @@
--- The cohorts of cohort_retention hold exactly the customers whose first purchase (on or before
--- the as-of date) fell in the cohort month, overall and per acquisition channel, in every month.
+-- The cohorts of cohort_retention (per acquisition channel) and cohort_retention_totals (overall)
+-- hold exactly the customers whose first purchase (on or before the as-of date) fell in the cohort
+-- month, in every month.
 
 with
 
 retention as (
 
     select * from {{ ref('cohort_retention') }}
+
+),
+
+retention_totals as (
+
+    select * from {{ ref('cohort_retention_totals') }}
 
 ),
 
@@ -53,6 +60,12 @@ expected as (
 
 actual as (
 
+    select distinct
+        cohort_month,
+        'all' as acquisition_channel,
+        cohort_size
+    from retention_totals
+    union all
     select distinct
         cohort_month,
         acquisition_channel,

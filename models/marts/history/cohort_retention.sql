@@ -1,6 +1,5 @@
 {#-
-    Retention by first-purchase month: for each cohort (all customers, and per acquisition
-    channel) and each month since the first purchase up to the as-of month - cohort size,
+    Retention by first-purchase month: for each cohort and acquisition channel and each month since the first purchase up to the as-of month - cohort size,
     customers purchasing in that month, retention rate (purchasing / size), repurchase rate
     (share of the cohort with 2+ purchases by the end of that month) and cumulative net revenue
     per customer (the LTV curve). Month 0 is the first-purchase month; the month-2 drop-off is
@@ -8,7 +7,9 @@
 
     Computed from the months in which customers purchased, aggregated per cohort, channel and
     month, then running sums over the cohort's months: linear in purchases, no customer x month
-    grid. Every measure adds up over channels (a customer has one channel), so 'all' is their sum.
+    grid. Every count adds up over channels (a customer has one channel): the whole cohort's rows
+    are their sums, in cohort_retention_totals - not here, where a BI tool summing a column over
+    the channels would count them twice.
 -#}
 
 with
@@ -168,29 +169,6 @@ by_acquisition_channel as (
 
 ),
 
-by_all as (
-
-    select
-        cohort_month,
-        'all' as acquisition_channel,
-        months_since_first_purchase,
-        sum(cohort_size) as cohort_size,
-        sum(customers_purchasing) as customers_purchasing,
-        sum(repeat_customers) as repeat_customers,
-        sum(cumulative_net_revenue) as cumulative_net_revenue
-    from by_acquisition_channel
-    group by cohort_month, months_since_first_purchase
-
-),
-
-unioned as (
-
-    select * from by_all
-    union all
-    select * from by_acquisition_channel
-
-),
-
 final as (
 
     select
@@ -199,6 +177,7 @@ final as (
         cast(months_since_first_purchase as {{ dbt.type_int() }}) as months_since_first_purchase,
         cast(cohort_size as {{ dbt.type_int() }}) as cohort_size,
         cast(customers_purchasing as {{ dbt.type_int() }}) as customers_purchasing,
+        cast(repeat_customers as {{ dbt.type_int() }}) as repeat_customers,
         cast(
             {{ divide_as_double('customers_purchasing', 'cohort_size') }} as {{ type_double() }}
         ) as retention_rate,
@@ -208,7 +187,7 @@ final as (
         cast(cumulative_net_revenue as {{ amount_type() }}) as cumulative_net_revenue,
         {{ divide_amount('cumulative_net_revenue', 'cohort_size') }}
             as cumulative_net_revenue_per_customer
-    from unioned
+    from by_acquisition_channel
 
 )
 

@@ -77,6 +77,18 @@ tiers as (
 
 ),
 
+groups as (
+
+    select * from {{ ref('rfm_segment_groups') }}
+
+),
+
+stages as (
+
+    select * from {{ ref('lifecycle_stages') }}
+
+),
+
 source_watermark as (
 
     select max(loaded_at) as source_loaded_at
@@ -231,11 +243,19 @@ final as (
         cast(rfm_segmented.m_score as {{ dbt.type_int() }}) as m_score,
         cast(rfm_segmented.fm_score as {{ dbt.type_int() }}) as fm_score,
         cast(rfm_segmented.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(segment_names.name_en as {{ dbt.type_string() }}) as rfm_segment_name_en,
+        cast(segment_names.name_zh as {{ dbt.type_string() }}) as rfm_segment_name_zh,
         cast(rfm_segmented.rfm_group as {{ dbt.type_string() }}) as rfm_group,
+        cast(groups.name_en as {{ dbt.type_string() }}) as rfm_group_name_en,
+        cast(groups.name_zh as {{ dbt.type_string() }}) as rfm_group_name_zh,
 
         -- lifecycle and value
         cast(lifecycle_staged.lifecycle_stage as {{ dbt.type_string() }}) as lifecycle_stage,
+        cast(stages.name_en as {{ dbt.type_string() }}) as lifecycle_stage_name_en,
+        cast(stages.name_zh as {{ dbt.type_string() }}) as lifecycle_stage_name_zh,
         cast(value_tiered.value_tier as {{ dbt.type_string() }}) as value_tier,
+        cast(tiers.name_en as {{ dbt.type_string() }}) as value_tier_name_en,
+        cast(tiers.name_zh as {{ dbt.type_string() }}) as value_tier_name_zh,
 
         -- lineage
         cast(source_watermark.source_loaded_at as {{ dbt.type_timestamp() }}) as source_loaded_at
@@ -250,6 +270,15 @@ final as (
         on
             lifecycle_staged.as_of_date = value_tiered.as_of_date
             and lifecycle_staged.customer_key = value_tiered.customer_key
+    -- display names (lookup seeds)
+    left join segments as segment_names
+        on rfm_segmented.rfm_segment = segment_names.segment_code
+    left join groups
+        on rfm_segmented.rfm_group = groups.group_code
+    left join stages
+        on lifecycle_staged.lifecycle_stage = stages.stage_code
+    left join tiers
+        on value_tiered.value_tier = tiers.tier_code
     {% if is_incremental() %}
         -- the dates this run builds: all computed dates but in a Spark unit test (history_dates_computed)
         where lifecycle_staged.as_of_date in (select dates_to_build.as_of_date from dates_to_build)

@@ -38,6 +38,87 @@ history as (
 
 ),
 
+segments as (
+
+    select * from {{ ref('rfm_segments') }}
+
+),
+
+groups as (
+
+    select * from {{ ref('rfm_segment_groups') }}
+
+),
+
+stages as (
+
+    select * from {{ ref('lifecycle_stages') }}
+
+),
+
+tiers as (
+
+    select * from {{ ref('value_tiers') }}
+
+),
+
+label_names as (
+
+    select * from {{ ref('label_names') }}
+
+),
+
+segmentation_names as (
+
+    select * from label_names
+    where code_set = 'segmentation'
+
+),
+
+-- the display names of every label a from / to column can hold: the lookup seeds' labels and the
+-- pseudo-labels entry and none (label_names, code set migration_state) in every segmentation
+label_display_names as (
+
+    select
+        'rfm_segment' as segmentation,
+        segment_code as label,
+        name_en,
+        name_zh
+    from segments
+    union all
+    select
+        'rfm_group' as segmentation,
+        group_code as label,
+        name_en,
+        name_zh
+    from groups
+    union all
+    select
+        'lifecycle_stage' as segmentation,
+        stage_code as label,
+        name_en,
+        name_zh
+    from stages
+    union all
+    select
+        'value_tier' as segmentation,
+        tier_code as label,
+        name_en,
+        name_zh
+    from tiers
+    {%- for segmentation in segmentations %}
+        union all
+        select
+            '{{ segmentation }}' as segmentation,
+            code as label,
+            name_en,
+            name_zh
+        from label_names
+        where code_set = 'migration_state'
+    {%- endfor %}
+
+),
+
 history_dates as (
 
     select
@@ -192,16 +273,32 @@ unioned as (
 final as (
 
     select
-        cast(previous_as_of_date as date) as previous_as_of_date,
-        cast(as_of_date as date) as as_of_date,
-        cast(segmentation as {{ dbt.type_string() }}) as segmentation,
-        cast(from_label as {{ dbt.type_string() }}) as from_label,
-        cast(to_label as {{ dbt.type_string() }}) as to_label,
-        from_label = to_label as is_unchanged,
-        cast(customers as {{ dbt.type_int() }}) as customers,
-        cast(period_revenue as {{ amount_type() }}) as period_revenue,
-        cast(source_loaded_at as {{ dbt.type_timestamp() }}) as source_loaded_at
+        cast(unioned.previous_as_of_date as date) as previous_as_of_date,
+        cast(unioned.as_of_date as date) as as_of_date,
+        cast(unioned.segmentation as {{ dbt.type_string() }}) as segmentation,
+        cast(segmentation_names.name_en as {{ dbt.type_string() }}) as segmentation_name_en,
+        cast(segmentation_names.name_zh as {{ dbt.type_string() }}) as segmentation_name_zh,
+        cast(unioned.from_label as {{ dbt.type_string() }}) as from_label,
+        cast(from_names.name_en as {{ dbt.type_string() }}) as from_label_name_en,
+        cast(from_names.name_zh as {{ dbt.type_string() }}) as from_label_name_zh,
+        cast(unioned.to_label as {{ dbt.type_string() }}) as to_label,
+        cast(to_names.name_en as {{ dbt.type_string() }}) as to_label_name_en,
+        cast(to_names.name_zh as {{ dbt.type_string() }}) as to_label_name_zh,
+        unioned.from_label = unioned.to_label as is_unchanged,
+        cast(unioned.customers as {{ dbt.type_int() }}) as customers,
+        cast(unioned.period_revenue as {{ amount_type() }}) as period_revenue,
+        cast(unioned.source_loaded_at as {{ dbt.type_timestamp() }}) as source_loaded_at
     from unioned
+    left join segmentation_names
+        on unioned.segmentation = segmentation_names.code
+    left join label_display_names as from_names
+        on
+            unioned.segmentation = from_names.segmentation
+            and unioned.from_label = from_names.label
+    left join label_display_names as to_names
+        on
+            unioned.segmentation = to_names.segmentation
+            and unioned.to_label = to_names.label
 
 )
 

@@ -28,6 +28,7 @@ final as (
         cast(stages.name_zh as {{ dbt.type_string() }}) as lifecycle_stage_name_zh,
         cast(stages.rule_order as {{ dbt.type_int() }}) as matched_rule_order,
         cast(stages.recommended_action as {{ dbt.type_string() }}) as recommended_action,
+        cast(stages.recommended_action_zh as {{ dbt.type_string() }}) as recommended_action_zh,
 
         -- evidence
         cast(staged.first_purchase_date as date) as first_purchase_date,

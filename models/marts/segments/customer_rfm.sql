@@ -55,7 +55,8 @@ final as (
         cast(scored.rfm_group as {{ dbt.type_string() }}) as rfm_group,
         cast(groups.name_en as {{ dbt.type_string() }}) as rfm_group_name_en,
         cast(groups.name_zh as {{ dbt.type_string() }}) as rfm_group_name_zh,
-        cast(segments.recommended_action as {{ dbt.type_string() }}) as recommended_action
+        cast(segments.recommended_action as {{ dbt.type_string() }}) as recommended_action,
+        cast(segments.recommended_action_zh as {{ dbt.type_string() }}) as recommended_action_zh
 
     from scored
     left join segments

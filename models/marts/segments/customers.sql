@@ -30,6 +30,26 @@ value_tiers as (
 
 ),
 
+age_bands as (
+
+    select * from {{ ref('age_bands') }}
+
+),
+
+label_names as (
+
+    select * from {{ ref('label_names') }}
+
+),
+
+-- names of the band codes the age_bands seed has no row for ('unknown')
+other_age_bands as (
+
+    select * from label_names
+    where code_set = 'age_band'
+
+),
+
 final as (
 
     select
@@ -48,6 +68,10 @@ final as (
         cast(profiled.gender as {{ dbt.type_string() }}) as gender,
         cast(profiled.age_years as {{ dbt.type_int() }}) as age_years,
         cast(profiled.age_band as {{ dbt.type_string() }}) as age_band,
+        cast(coalesce(age_bands.name_en, other_age_bands.name_en) as {{ dbt.type_string() }})
+            as age_band_name_en,
+        cast(coalesce(age_bands.name_zh, other_age_bands.name_zh) as {{ dbt.type_string() }})
+            as age_band_name_zh,
         cast(profiled.city as {{ dbt.type_string() }}) as city,
         cast(profiled.province as {{ dbt.type_string() }}) as province,
         cast(profiled.country_code as {{ dbt.type_string() }}) as country_code,
@@ -76,16 +100,20 @@ final as (
         cast(rfm.m_score as {{ dbt.type_int() }}) as m_score,
         cast(rfm.fm_score as {{ dbt.type_int() }}) as fm_score,
         cast(rfm.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(rfm.rfm_segment_name_en as {{ dbt.type_string() }}) as rfm_segment_name_en,
         cast(rfm.rfm_segment_name_zh as {{ dbt.type_string() }}) as rfm_segment_name_zh,
         cast(rfm.rfm_group as {{ dbt.type_string() }}) as rfm_group,
+        cast(rfm.rfm_group_name_en as {{ dbt.type_string() }}) as rfm_group_name_en,
         cast(rfm.rfm_group_name_zh as {{ dbt.type_string() }}) as rfm_group_name_zh,
 
         -- lifecycle
         cast(lifecycle.lifecycle_stage as {{ dbt.type_string() }}) as lifecycle_stage,
+        cast(lifecycle.lifecycle_stage_name_en as {{ dbt.type_string() }}) as lifecycle_stage_name_en,
         cast(lifecycle.lifecycle_stage_name_zh as {{ dbt.type_string() }}) as lifecycle_stage_name_zh,
 
         -- value tier
         cast(value_tiers.value_tier as {{ dbt.type_string() }}) as value_tier,
+        cast(value_tiers.value_tier_name_en as {{ dbt.type_string() }}) as value_tier_name_en,
         cast(value_tiers.value_tier_name_zh as {{ dbt.type_string() }}) as value_tier_name_zh
 
     from profiled
@@ -95,6 +123,10 @@ final as (
         on profiled.customer_key = rfm.customer_key
     left join value_tiers
         on profiled.customer_key = value_tiers.customer_key
+    left join age_bands
+        on profiled.age_band = age_bands.age_band
+    left join other_age_bands
+        on profiled.age_band = other_age_bands.code
 
 )
 

@@ -44,6 +44,19 @@ tiers as (
 
 ),
 
+label_names as (
+
+    select * from {{ ref('label_names') }}
+
+),
+
+segmentation_names as (
+
+    select * from label_names
+    where code_set = 'segmentation'
+
+),
+
 labels as (
 
     select
@@ -51,7 +64,9 @@ labels as (
         segment_code as label,
         name_en as label_name_en,
         name_zh as label_name_zh,
-        sort_order
+        sort_order,
+        recommended_action,
+        recommended_action_zh
     from segments
     union all
     select
@@ -59,7 +74,9 @@ labels as (
         group_code as label,
         name_en as label_name_en,
         name_zh as label_name_zh,
-        sort_order
+        sort_order,
+        cast(null as {{ dbt.type_string() }}) as recommended_action,
+        cast(null as {{ dbt.type_string() }}) as recommended_action_zh
     from groups
     union all
     select
@@ -67,7 +84,9 @@ labels as (
         stage_code as label,
         name_en as label_name_en,
         name_zh as label_name_zh,
-        rule_order as sort_order
+        rule_order as sort_order,
+        recommended_action,
+        recommended_action_zh
     from stages
     union all
     select
@@ -75,7 +94,9 @@ labels as (
         tier_code as label,
         name_en as label_name_en,
         name_zh as label_name_zh,
-        sort_order
+        sort_order,
+        cast(null as {{ dbt.type_string() }}) as recommended_action,
+        cast(null as {{ dbt.type_string() }}) as recommended_action_zh
     from tiers
 
 ),
@@ -131,10 +152,14 @@ final as (
         -- keys
         cast(as_of_dates.as_of_date as date) as as_of_date,
         cast(labels.segmentation as {{ dbt.type_string() }}) as segmentation,
+        cast(segmentation_names.name_en as {{ dbt.type_string() }}) as segmentation_name_en,
+        cast(segmentation_names.name_zh as {{ dbt.type_string() }}) as segmentation_name_zh,
         cast(labels.label as {{ dbt.type_string() }}) as label,
         cast(labels.label_name_en as {{ dbt.type_string() }}) as label_name_en,
         cast(labels.label_name_zh as {{ dbt.type_string() }}) as label_name_zh,
         cast(labels.sort_order as {{ dbt.type_int() }}) as sort_order,
+        cast(labels.recommended_action as {{ dbt.type_string() }}) as recommended_action,
+        cast(labels.recommended_action_zh as {{ dbt.type_string() }}) as recommended_action_zh,
 
         -- customers
         cast(coalesce(per_label.customers, 0) as {{ dbt.type_int() }}) as customers,
@@ -169,6 +194,8 @@ final as (
             and labels.label = per_label.label
     left join per_segmentation
         on labels.segmentation = per_segmentation.segmentation
+    left join segmentation_names
+        on labels.segmentation = segmentation_names.code
 
 )
 

@@ -26,6 +26,19 @@ customers as (
 
 ),
 
+label_names as (
+
+    select * from {{ ref('label_names') }}
+
+),
+
+tag_groups as (
+
+    select * from label_names
+    where code_set = 'tag_group'
+
+),
+
 active_catalog as (
 
     select * from catalog
@@ -42,6 +55,8 @@ final as (
 
         -- catalogue
         cast(active_catalog.tag_group as {{ dbt.type_string() }}) as tag_group,
+        cast(tag_groups.name_en as {{ dbt.type_string() }}) as tag_group_name_en,
+        cast(tag_groups.name_zh as {{ dbt.type_string() }}) as tag_group_name_zh,
         cast(active_catalog.name_en as {{ dbt.type_string() }}) as tag_name_en,
         cast(active_catalog.name_zh as {{ dbt.type_string() }}) as tag_name_zh,
 
@@ -59,6 +74,8 @@ final as (
             and tags.tag_rule = active_catalog.rule
     inner join customers
         on tags.customer_key = customers.customer_key
+    left join tag_groups
+        on active_catalog.tag_group = tag_groups.code
 
 )
 

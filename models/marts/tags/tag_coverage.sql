@@ -26,6 +26,26 @@ as_of_dates as (
 
 ),
 
+label_names as (
+
+    select * from {{ ref('label_names') }}
+
+),
+
+tag_groups as (
+
+    select * from label_names
+    where code_set = 'tag_group'
+
+),
+
+review_flags as (
+
+    select * from label_names
+    where code_set = 'tag_review_flag'
+
+),
+
 active_catalog as (
 
     select * from catalog
@@ -61,7 +81,7 @@ previous_coverage as (
 
 ),
 
-final as (
+coded as (
 
     select
         -- keys
@@ -70,6 +90,8 @@ final as (
 
         -- catalogue
         cast(active_catalog.tag_group as {{ dbt.type_string() }}) as tag_group,
+        cast(tag_groups.name_en as {{ dbt.type_string() }}) as tag_group_name_en,
+        cast(tag_groups.name_zh as {{ dbt.type_string() }}) as tag_group_name_zh,
         cast(active_catalog.name_en as {{ dbt.type_string() }}) as tag_name_en,
         cast(active_catalog.name_zh as {{ dbt.type_string() }}) as tag_name_zh,
         cast(active_catalog.owner as {{ dbt.type_string() }}) as tag_owner,
@@ -109,6 +131,20 @@ final as (
         on coverage.tag_code = active_catalog.tag_code
     left join previous_coverage
         on coverage.tag_code = previous_coverage.tag_code
+    left join tag_groups
+        on active_catalog.tag_group = tag_groups.code
+
+),
+
+final as (
+
+    select
+        coded.*,
+        cast(review_flags.name_en as {{ dbt.type_string() }}) as review_flag_name_en,
+        cast(review_flags.name_zh as {{ dbt.type_string() }}) as review_flag_name_zh
+    from coded
+    left join review_flags
+        on coded.review_flag = review_flags.code
 
 )
 

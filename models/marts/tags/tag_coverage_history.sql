@@ -72,6 +72,8 @@ final as (
         -- keys
         cast(as_of_dates.as_of_date as date) as computed_for_date,
         cast(active_catalog.tag_code as {{ dbt.type_string() }}) as tag_code,
+        cast(active_catalog.name_en as {{ dbt.type_string() }}) as tag_name_en,
+        cast(active_catalog.name_zh as {{ dbt.type_string() }}) as tag_name_zh,
 
         -- coverage
         cast(coalesce(tagged.customers_tagged, 0) as {{ dbt.type_int() }}) as customers_tagged,
