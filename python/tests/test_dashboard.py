@@ -302,12 +302,11 @@ def test_cohort_page_shows_retention_as_the_mart(browser_page: Any, server: str,
     _open(page, f"{server}/cohorts", "Cohort retention")
     table = _tables(page)[0]
     row = next(row for row in table[1:] if row[0] == "2025-01")
-    cell = sql.execute("""select retention_rate from cohort_retention where acquisition_channel = 'all'
-                          and cohort_month = '2025-01-01' and months_since_first_purchase = 3""").fetchone()
+    cell = sql.execute("""select retention_rate from cohort_retention_totals
+                          where cohort_month = '2025-01-01' and months_since_first_purchase = 3""").fetchone()
     assert cell is not None
     assert row[table[0].index("3")] == f"{float(cell[0]):.1%}"
-    cohorts = sql.execute("select count(distinct cohort_month) from cohort_retention "
-                          "where acquisition_channel = 'all'").fetchone()
+    cohorts = sql.execute("select count(distinct cohort_month) from cohort_retention_totals").fetchone()
     assert cohorts is not None and len(table) - 1 == cohorts[0] == 24
     _screenshot(page, "cohorts")
 

@@ -29,6 +29,9 @@ LANGUAGES: tuple[Language, ...] = ("en", "zh")
 #: the segmentations of segment_kpis and the history, in the order the pages show them
 SEGMENTATIONS = ("rfm_segment", "rfm_group", "lifecycle_stage", "value_tier")
 #: the mart that holds each segmentation's recommended action, one per label (none: no action)
+#: the cohort page's choice of every channel: the whole cohorts (cohort_retention_totals)
+ALL_CHANNELS = "all"
+
 ACTION_MARTS = {"rfm_segment": "customer_rfm", "lifecycle_stage": "customer_lifecycle"}
 #: segment_migrations' from_label of a customer who did not exist on the earlier date, and the
 #: label of a customer without one in a segmentation (no purchase yet)
@@ -159,12 +162,22 @@ class Marts:
     # ---- cohorts ----
 
     def cohort_channels(self) -> list[str]:
-        return list(self.query("select distinct acquisition_channel from cohort_retention "
-                               "order by acquisition_channel = 'all' desc, acquisition_channel")["acquisition_channel"])
+        """ALL_CHANNELS (the whole cohorts, cohort_retention_totals) first, then each channel."""
+        channels = self.query("select distinct acquisition_channel from cohort_retention "
+                              "order by acquisition_channel")["acquisition_channel"]
+        return [ALL_CHANNELS, *channels]
 
     def cohort_retention(self, channel: str) -> pd.DataFrame:
-        return self.query("""
-            select cohort_month, months_since_first_purchase, cohort_size, customers_purchasing, retention_rate
+        """One channel's cohorts (cohort_retention), or the whole cohorts for ALL_CHANNELS
+        (cohort_retention_totals: the mart keeps no 'all' row among the channels)."""
+        columns = "cohort_month, months_since_first_purchase, cohort_size, customers_purchasing, retention_rate"
+        if channel == ALL_CHANNELS:
+            return self.query(f"""
+                select {columns} from cohort_retention_totals
+                order by cohort_month, months_since_first_purchase
+            """)
+        return self.query(f"""
+            select {columns}
             from cohort_retention
             where acquisition_channel = ?
             order by cohort_month, months_since_first_purchase
