@@ -330,7 +330,8 @@ def test_quality_page_shows_rejected_rows_and_reconciliation(browser_page: Any, 
     page = browser_page
     _open(page, f"{server}/quality", "Data quality", tables=2)
     rejected, reconciliation = _tables(page)
-    expected = sql.execute("select source_table, reject_reason, count(*) from rejected_rows group by all").fetchall()
+    expected = sql.execute("select source_table, reject_reason_name_en, count(*) from rejected_rows "
+                           "group by all").fetchall()
     assert rejected[0] == ["Source table", "Reason", "Rejected rows"]  # no row numbers shown
     assert sorted(rejected[1:]) == sorted([s, r, f"{n:,}"] for s, r, n in expected)
     totals = sql.execute("select source_table, raw_rows, clean_rows from raw_row_reconciliation").fetchall()

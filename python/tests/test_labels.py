@@ -26,6 +26,11 @@ NAMED_CODES: dict[str, dict[str, tuple[str, str, str | None]]] = {
         "lifecycle_stage": ("lifecycle_stages", "stage_code", None),
         "value_tier": ("value_tiers", "tier_code", None),
         "age_band": ("age_bands", "age_band", None),
+        "gender": ("label_names", "code", "gender"),
+        "region": ("label_names", "code", "region"),
+        "city_tier": ("label_names", "code", "city_tier"),
+        "acquisition_channel": ("label_names", "code", "acquisition_channel"),
+        "member_level": ("label_names", "code", "member_level"),
     },
     "customer_rfm": {
         "rfm_segment": ("rfm_segments", "segment_code", None),
@@ -42,6 +47,11 @@ NAMED_CODES: dict[str, dict[str, tuple[str, str, str | None]]] = {
     "segment_kpis": {"segmentation": ("label_names", "code", "segmentation")},
     "segment_migrations": {"segmentation": ("label_names", "code", "segmentation")},
     "customer_tags": {"tag_group": ("label_names", "code", "tag_group")},
+    "cohort_retention": {"acquisition_channel": ("label_names", "code", "acquisition_channel")},
+    "rejected_rows": {
+        "reject_reason": ("label_names", "code", "reject_reason"),
+        "rejected_in": ("label_names", "code", "rejected_in"),
+    },
     "tag_coverage": {
         "tag_group": ("label_names", "code", "tag_group"),
         "review_flag": ("label_names", "code", "tag_review_flag"),
@@ -208,3 +218,20 @@ def test_cohort_retention_sums_to_the_totals(demo_build: Path) -> None:
         where abs(retention_rate - customers_purchasing / cohort_size) > 1e-12
            or abs(repurchase_rate - repeat_customers / cohort_size) > 1e-12
     """) == [(0,)]
+
+
+def test_every_possible_reject_reason_is_named() -> None:
+    """The quarantine's reasons are a closed set (rejected_rows' accepted_values): each one has a
+    label_names row, not only those the demo happens to hold (rejected_rows' not_null test on the
+    name columns catches a reason that occurs without its names)."""
+    import yaml
+
+    models = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "data_quality" / "_data_quality__models.yml")
+                            .read_text(encoding="utf-8"))["models"]
+    columns = {column["name"]: column for model in models if model["name"] == "rejected_rows"
+               for column in model["columns"]}
+    for code_column in ("reject_reason", "rejected_in"):
+        accepted = next(test["accepted_values"]["arguments"]["values"]
+                        for test in columns[code_column]["data_tests"] if "accepted_values" in test)
+        assert len(accepted) >= 2
+        assert set(accepted) == set(_label_names(code_column)), code_column

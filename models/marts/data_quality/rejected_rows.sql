@@ -37,6 +37,21 @@
 
 with
 
+-- the reasons' English and Chinese names
+reason_names as (
+
+    select * from {{ ref('label_names') }}
+    where code_set = 'reject_reason'
+
+),
+
+layer_names as (
+
+    select * from {{ ref('label_names') }}
+    where code_set = 'rejected_in'
+
+),
+
 {% for model_name, source_table, record_id in staging_rejects %}
     {{ model_name }} as (
 
@@ -96,17 +111,25 @@ final as (
 
     select
         cast({{ dbt.hash(dbt.concat([
-            'source_table', "'|'", 'published_row_hash', "'|'",
-            'cast(duplicate_ordinal as ' ~ dbt.type_string() ~ ')'
+            'numbered.source_table', "'|'", 'numbered.published_row_hash', "'|'",
+            'cast(numbered.duplicate_ordinal as ' ~ dbt.type_string() ~ ')'
         ])) }} as {{ dbt.type_string() }}) as rejected_row_id,
-        cast(source_table as {{ dbt.type_string() }}) as source_table,
-        cast(record_id as {{ dbt.type_string() }}) as record_id,
-        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
-        cast(rejected_in as {{ dbt.type_string() }}) as rejected_in,
-        cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
-        cast(published_row_hash as {{ dbt.type_string() }}) as raw_row_hash,
-        cast(raw_values as {{ dbt.type_string() }}) as raw_values
+        cast(numbered.source_table as {{ dbt.type_string() }}) as source_table,
+        cast(numbered.record_id as {{ dbt.type_string() }}) as record_id,
+        cast(numbered.reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reason_names.name_en as {{ dbt.type_string() }}) as reject_reason_name_en,
+        cast(reason_names.name_zh as {{ dbt.type_string() }}) as reject_reason_name_zh,
+        cast(numbered.rejected_in as {{ dbt.type_string() }}) as rejected_in,
+        cast(layer_names.name_en as {{ dbt.type_string() }}) as rejected_in_name_en,
+        cast(layer_names.name_zh as {{ dbt.type_string() }}) as rejected_in_name_zh,
+        cast(numbered.loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
+        cast(numbered.published_row_hash as {{ dbt.type_string() }}) as raw_row_hash,
+        cast(numbered.raw_values as {{ dbt.type_string() }}) as raw_values
     from numbered
+    left join reason_names
+        on numbered.reject_reason = reason_names.code
+    left join layer_names
+        on numbered.rejected_in = layer_names.code
 
 )
 

@@ -169,25 +169,41 @@ by_acquisition_channel as (
 
 ),
 
+-- the channels' English and Chinese names (an open set: a code label_names does not name shows as itself)
+channel_names as (
+
+    select * from {{ ref('label_names') }}
+    where code_set = 'acquisition_channel'
+
+),
+
 final as (
 
     select
-        cast(cohort_month as date) as cohort_month,
-        cast(acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(months_since_first_purchase as {{ dbt.type_int() }}) as months_since_first_purchase,
-        cast(cohort_size as {{ dbt.type_int() }}) as cohort_size,
-        cast(customers_purchasing as {{ dbt.type_int() }}) as customers_purchasing,
-        cast(repeat_customers as {{ dbt.type_int() }}) as repeat_customers,
+        cast(cohorts.cohort_month as date) as cohort_month,
+        cast(cohorts.acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(coalesce(channel_names.name_en, cohorts.acquisition_channel) as {{ dbt.type_string() }})
+            as acquisition_channel_name_en,
+        cast(coalesce(channel_names.name_zh, cohorts.acquisition_channel) as {{ dbt.type_string() }})
+            as acquisition_channel_name_zh,
+        cast(cohorts.months_since_first_purchase as {{ dbt.type_int() }}) as months_since_first_purchase,
+        cast(cohorts.cohort_size as {{ dbt.type_int() }}) as cohort_size,
+        cast(cohorts.customers_purchasing as {{ dbt.type_int() }}) as customers_purchasing,
+        cast(cohorts.repeat_customers as {{ dbt.type_int() }}) as repeat_customers,
         cast(
-            {{ divide_as_double('customers_purchasing', 'cohort_size') }} as {{ type_double() }}
+            {{ divide_as_double('cohorts.customers_purchasing', 'cohorts.cohort_size') }}
+            as {{ type_double() }}
         ) as retention_rate,
         cast(
-            {{ divide_as_double('repeat_customers', 'cohort_size') }} as {{ type_double() }}
+            {{ divide_as_double('cohorts.repeat_customers', 'cohorts.cohort_size') }} as {{ type_double() }}
         ) as repurchase_rate,
-        cast(cumulative_net_revenue as {{ amount_type() }}) as cumulative_net_revenue,
-        {{ divide_amount('cumulative_net_revenue', 'cohort_size') }}
-            as cumulative_net_revenue_per_customer
-    from by_acquisition_channel
+        cast(cohorts.cumulative_net_revenue as {{ amount_type() }}) as cumulative_net_revenue,
+        {{ divide_amount(
+            'cohorts.cumulative_net_revenue', 'cohorts.cohort_size'
+        ) }} as cumulative_net_revenue_per_customer
+    from by_acquisition_channel as cohorts
+    left join channel_names
+        on cohorts.acquisition_channel = channel_names.code
 
 )
 

@@ -50,6 +50,42 @@ other_age_bands as (
 
 ),
 
+-- names of the profile attributes (open sets: a code label_names does not name shows as itself)
+gender_names as (
+
+    select * from label_names
+    where code_set = 'gender'
+
+),
+
+region_names as (
+
+    select * from label_names
+    where code_set = 'region'
+
+),
+
+city_tier_names as (
+
+    select * from label_names
+    where code_set = 'city_tier'
+
+),
+
+channel_names as (
+
+    select * from label_names
+    where code_set = 'acquisition_channel'
+
+),
+
+member_level_names as (
+
+    select * from label_names
+    where code_set = 'member_level'
+
+),
+
 final as (
 
     select
@@ -66,6 +102,10 @@ final as (
 
         -- profile
         cast(profiled.gender as {{ dbt.type_string() }}) as gender,
+        cast(coalesce(gender_names.name_en, profiled.gender) as {{ dbt.type_string() }})
+            as gender_name_en,
+        cast(coalesce(gender_names.name_zh, profiled.gender) as {{ dbt.type_string() }})
+            as gender_name_zh,
         cast(profiled.age_years as {{ dbt.type_int() }}) as age_years,
         cast(profiled.age_band as {{ dbt.type_string() }}) as age_band,
         cast(coalesce(age_bands.name_en, other_age_bands.name_en) as {{ dbt.type_string() }})
@@ -76,9 +116,25 @@ final as (
         cast(profiled.province as {{ dbt.type_string() }}) as province,
         cast(profiled.country_code as {{ dbt.type_string() }}) as country_code,
         cast(profiled.region as {{ dbt.type_string() }}) as region,
+        cast(coalesce(region_names.name_en, profiled.region) as {{ dbt.type_string() }})
+            as region_name_en,
+        cast(coalesce(region_names.name_zh, profiled.region) as {{ dbt.type_string() }})
+            as region_name_zh,
         cast(profiled.city_tier as {{ dbt.type_string() }}) as city_tier,
+        cast(coalesce(city_tier_names.name_en, profiled.city_tier) as {{ dbt.type_string() }})
+            as city_tier_name_en,
+        cast(coalesce(city_tier_names.name_zh, profiled.city_tier) as {{ dbt.type_string() }})
+            as city_tier_name_zh,
         cast(profiled.acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(coalesce(channel_names.name_en, profiled.acquisition_channel) as {{ dbt.type_string() }})
+            as acquisition_channel_name_en,
+        cast(coalesce(channel_names.name_zh, profiled.acquisition_channel) as {{ dbt.type_string() }})
+            as acquisition_channel_name_zh,
         cast(profiled.member_level as {{ dbt.type_string() }}) as member_level,
+        cast(coalesce(member_level_names.name_en, profiled.member_level) as {{ dbt.type_string() }})
+            as member_level_name_en,
+        cast(coalesce(member_level_names.name_zh, profiled.member_level) as {{ dbt.type_string() }})
+            as member_level_name_zh,
         cast(profiled.signup_date as date) as signup_date,
         cast(profiled.source_record_count as {{ dbt.type_int() }}) as source_record_count,
 
@@ -127,6 +183,16 @@ final as (
         on profiled.age_band = age_bands.age_band
     left join other_age_bands
         on profiled.age_band = other_age_bands.code
+    left join gender_names
+        on profiled.gender = gender_names.code
+    left join region_names
+        on profiled.region = region_names.code
+    left join city_tier_names
+        on profiled.city_tier = city_tier_names.code
+    left join channel_names
+        on profiled.acquisition_channel = channel_names.code
+    left join member_level_names
+        on profiled.member_level = member_level_names.code
 
 )
 

@@ -204,9 +204,11 @@ class Marts:
 
     # ---- data quality ----
 
-    def rejected_by_reason(self) -> pd.DataFrame:
-        return self.query("""
-            select source_table, reject_reason, count(*) as rejected_rows
+    def rejected_by_reason(self, language: Language) -> pd.DataFrame:
+        """Rejected rows per table and reason, the reason by its name in ``language``."""
+        name = self.localized("rejected_rows", "reject_reason", language)
+        return self.query(f"""
+            select source_table, {name} as reject_reason, count(*) as rejected_rows
             from rejected_rows
             group by all
             order by rejected_rows desc, source_table, reject_reason

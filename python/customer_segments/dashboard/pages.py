@@ -213,7 +213,7 @@ def quality(marts: Marts, language: Language) -> None:
     else:
         st.error(t("not_reconciled", language))
     st.header(t("rejected_by_reason", language))
-    rejected = marts.rejected_by_reason()
+    rejected = marts.rejected_by_reason(language)
     figure = go.Figure(go.Bar(x=rejected["rejected_rows"], y=rejected["source_table"] + " · " + rejected["reject_reason"],
                               orientation="h"))
     figure.update_layout(height=max(320, 22 * len(rejected)), yaxis_autorange="reversed")
